@@ -1,0 +1,21 @@
+package dev.multifetch.core;
+
+import java.time.Duration;
+
+/**
+ * When each phase of a transfer finished, measured from the moment it started running in the
+ * multi handle (microsecond precision). Phases not reached are {@link Duration#ZERO};
+ * {@code appconnect} is zero for plain http. On a reused connection namelookup and connect are
+ * the (tiny) time it took to pick the connection, as in curl.
+ *
+ * <p>libcurl: {@code CURLINFO_NAMELOOKUP_TIME_T}, {@code _CONNECT_TIME_T},
+ * {@code _APPCONNECT_TIME_T}, {@code _PRETRANSFER_TIME_T}, {@code _STARTTRANSFER_TIME_T},
+ * {@code _TOTAL_TIME_T}; {@code queue} is {@code CURLINFO_QUEUE_TIME_T}.
+ */
+public record Timings(Duration queue, Duration namelookup, Duration connect, Duration appconnect,
+                      Duration pretransfer, Duration starttransfer, Duration total) {
+
+    /** Timings of a transfer that has not started. */
+    public static final Timings NONE = new Timings(Duration.ZERO, Duration.ZERO, Duration.ZERO,
+            Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+}

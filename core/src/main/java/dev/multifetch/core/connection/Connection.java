@@ -1,0 +1,66 @@
+package dev.multifetch.core.connection;
+
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One TCP connection to an origin, carrying one request at a time. Confined to the driving
+ * thread of its multi handle. libcurl: {@code struct connectdata}.
+ */
+public final class Connection {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final Origin origin;
+    private final SocketChannel channel;
+    private final long createdNanos;
+    private long idleSinceNanos;
+    private int uses;
+
+    /** Wraps a connected (or connecting) channel to {@code origin}. */
+    public Connection(Origin origin, SocketChannel channel, long createdNanos) {
+        this.origin = origin;
+        this.channel = channel;
+        this.createdNanos = createdNanos;
+    }
+
+    /** Unique id, for logs. libcurl: CURLINFO_CONN_ID. */
+    public long id() {
+        return id;
+    }
+
+    /** Where this connection goes. */
+    public Origin origin() {
+        return origin;
+    }
+
+    /** The socket. */
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    /** When it was opened. */
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /** When it last went idle. */
+    public long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    void markIdle(long nowNanos) {
+        idleSinceNanos = nowNanos;
+    }
+
+    /** Counts one more request carried; returns whether an earlier request used it already. */
+    public boolean beginUse() {
+        return ++uses > 1;
+    }
+
+    @Override
+    public String toString() {
+        return "#" + id + " " + origin;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.multifetch.core.http1;
+
+import java.nio.ByteBuffer;
+
+/** Undoes one body framing (RFC 9112 section 6), writing the payload to a sink. */
+interface BodyDecoder {
+
+    /** Consumes what it can of {@code in}; returns true once the body is complete. */
+    boolean decode(ByteBuffer in, BodySink sink) throws HttpException;
+
+    /** The connection closed: returns normally if that completes the body, else throws. */
+    void endOfInput() throws HttpException;
+
+    /** Whether the connection can carry another request after this body. */
+    boolean reusable();
+}

@@ -1,0 +1,37 @@
+package dev.multifetch.core.http1;
+
+import dev.multifetch.core.FetchError;
+import java.nio.ByteBuffer;
+
+/** A body of exactly {@code Content-Length} bytes. */
+final class FixedLengthBody implements BodyDecoder {
+
+    private long remaining;
+
+    FixedLengthBody(long length) {
+        this.remaining = length;
+    }
+
+    @Override
+    public boolean decode(ByteBuffer in, BodySink sink) throws HttpException {
+        int n = (int) Math.min(remaining, in.remaining());
+        if (n > 0) {
+            sink.write(in, n);
+            remaining -= n;
+        }
+        return remaining == 0;
+    }
+
+    @Override
+    public void endOfInput() throws HttpException {
+        if (remaining > 0) {
+            throw new HttpException(FetchError.PARTIAL_FILE,
+                    "transfer closed with " + remaining + " bytes remaining to read");
+        }
+    }
+
+    @Override
+    public boolean reusable() {
+        return true;
+    }
+}

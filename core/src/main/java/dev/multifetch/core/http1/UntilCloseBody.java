@@ -1,0 +1,25 @@
+package dev.multifetch.core.http1;
+
+import java.nio.ByteBuffer;
+
+/** A body that ends when the server closes the connection; the connection is never reused. */
+final class UntilCloseBody implements BodyDecoder {
+
+    @Override
+    public boolean decode(ByteBuffer in, BodySink sink) throws HttpException {
+        if (in.hasRemaining()) {
+            sink.write(in, in.remaining());
+        }
+        return false;
+    }
+
+    @Override
+    public void endOfInput() {
+        // the close is the end of this body
+    }
+
+    @Override
+    public boolean reusable() {
+        return false;
+    }
+}

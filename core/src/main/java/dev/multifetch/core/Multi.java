@@ -261,6 +261,11 @@ public final class Multi implements AutoCloseable {
         return pool.idleCount();
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Sockets currently announced through the socket callback. */
     public int watchedSockets() {
         return sockets.size();

@@ -1,0 +1,144 @@
+package dev.multifetch.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.multifetch.core.testing.ScriptedServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The engine's thread, its futures, cancellation and shutdown. */
+@Timeout(30)
+class FetchEngineLifecycleTests {
+
+    private final ScriptedServer server = new ScriptedServer();
+    private FetchEngine engine;
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close(Duration.ZERO);
+        }
+        server.close();
+    }
+
+    @Test
+    void whenFetchCompletesThenTheFutureCompletesOffTheSelectorThread() {
+        server.defaultScript(ScriptedServer.ok("hi"));
+        engine = FetchEngine.create();
+        AtomicReference<String> thread = new AtomicReference<>();
+
+        String body = engine.fetch(FetchRequest.get(server.url("/")))
+                .thenApply(r -> {
+                    thread.set(Thread.currentThread().getName());
+                    return r.bodyAsString();
+                }).join();
+
+        assertThat(body).isEqualTo("hi");
+        assertThat(thread.get()).doesNotStartWith("multifetch-selector");
+    }
+
+    @Test
+    void theEngineRunsOnOneThreadNamedMultifetchSelectorThatEndsOnClose() {
+        long before = selectorThreads();
+        engine = FetchEngine.create();
+        assertThat(selectorThreads()).isEqualTo(before + 1);
+        assertThat(engine.isRunning()).isTrue();
+
+        engine.close();
+
+        assertThat(engine.isRunning()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> selectorThreads() == before);
+    }
+
+    @Test
+    void whenFutureIsCancelledThenTheTransferStopsAndItsConnectionCloses() {
+        CountDownLatch requestSeen = new CountDownLatch(1);
+        server.defaultScript(ScriptedServer.script().run(requestSeen::countDown).stall());
+        engine = FetchEngine.create();
+
+        CompletableFuture<FetchResponse> f = engine.fetch(FetchRequest.get(server.url("/slow")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> requestSeen.getCount() == 0);
+        f.cancel(true);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.runningHandles() == 0 && engine.openConnections() == 0);
+        assertThat(f).isCancelled();
+    }
+
+    @Test
+    void whenClosedWithGraceThenTransfersInFlightFinish() throws Exception {
+        CountDownLatch requestSeen = new CountDownLatch(1);
+        server.defaultScript(ScriptedServer.script().run(requestSeen::countDown).pause(Duration.ofMillis(300)).ok("late"));
+        engine = FetchEngine.create();
+        CompletableFuture<FetchResponse> f = engine.fetch(FetchRequest.get(server.url("/")));
+        assertThat(requestSeen.await(5, TimeUnit.SECONDS)).isTrue();
+
+        engine.close(Duration.ofSeconds(10));
+
+        assertThat(f.join().bodyAsString()).isEqualTo("late");
+    }
+
+    @Test
+    void whenGraceRunsOutThenTheRestFailWithAbortedByCallback() throws Exception {
+        CountDownLatch requestSeen = new CountDownLatch(1);
+        server.defaultScript(ScriptedServer.script().run(requestSeen::countDown).stall());
+        engine = FetchEngine.create();
+        CompletableFuture<FetchResponse> f = engine.fetch(FetchRequest.get(server.url("/")));
+        assertThat(requestSeen.await(5, TimeUnit.SECONDS)).isTrue();
+
+        engine.close(Duration.ofMillis(100));
+
+        assertThatThrownBy(f::join).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOfSatisfying(FetchException.class, e -> {
+                    assertThat(e.error()).isEqualTo(FetchError.ABORTED_BY_CALLBACK);
+                    assertThat(e).hasMessageContaining("engine closed");
+                });
+        assertThat(engine.runningHandles()).isZero();
+    }
+
+    @Test
+    void whenFetchIsCalledAfterCloseThenTheFutureFailsAtOnce() {
+        engine = FetchEngine.create();
+        engine.close();
+
+        assertThatThrownBy(() -> engine.fetch(FetchRequest.get(server.url("/"))).join())
+                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void whenCompletionExecutorIsDirectThenFuturesCompleteOnTheSelectorThread() {
+        server.defaultScript(ScriptedServer.ok("direct"));
+        engine = FetchEngine.builder().completionExecutor(Runnable::run).build();
+        AtomicReference<String> thread = new AtomicReference<>();
+
+        engine.fetch(FetchRequest.get(server.url("/"))).thenAccept(r -> thread.set(Thread.currentThread().getName())).join();
+
+        assertThat(thread.get()).startsWith("multifetch-selector-");
+    }
+
+    @Test
+    void whenUserCodeThrowsInADependentStageThenTheEngineCarriesOn() {
+        server.defaultScript(ScriptedServer.ok("x"));
+        engine = FetchEngine.builder().completionExecutor(Runnable::run).build();
+
+        CompletableFuture<Object> broken = engine.fetch(FetchRequest.get(server.url("/a"))).thenApply(r -> {
+            throw new IllegalStateException("user bug");
+        });
+        assertThatThrownBy(broken::join).hasRootCauseMessage("user bug");
+
+        assertThat(engine.fetch(FetchRequest.get(server.url("/b"))).join().status()).isEqualTo(200);
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("multifetch-selector-") && t.isAlive()).count();
+    }
+}

@@ -61,7 +61,10 @@ public final class FetchEngine implements AutoCloseable {
         return future;
     }
 
-    /** Transfers running, those waiting for a connection slot included. libcurl: running_handles. */
+    /**
+     * Transfers accepted whose futures have not completed: queued, running, or waiting for a
+     * connection slot. libcurl: running_handles, counted until each future completes.
+     */
     public int runningHandles() {
         return loop.runningHandles();
     }

@@ -266,6 +266,7 @@ class MultiCallbackContractTests {
 
     @Test
     void whenActingOnAnUnknownSocketThenItIsIgnored() throws Exception {
+        server.defaultScript(ScriptedServer.script().stall());
         loop(MultiOptions.DEFAULTS);
         add(server.url("/"));
         try (java.nio.channels.SocketChannel stray = java.nio.channels.SocketChannel.open()) {

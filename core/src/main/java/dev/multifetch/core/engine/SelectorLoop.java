@@ -52,7 +52,7 @@ public final class SelectorLoop implements Runnable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private boolean accepting = true;
     private volatile long graceDeadlineNanos = NONE;
-    private volatile int running;
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile int pending;
     private volatile int openConnections;
     private volatile int idleConnections;
@@ -80,6 +80,8 @@ public final class SelectorLoop implements Runnable {
             if (!accepting) {
                 return false;
             }
+            inFlight.incrementAndGet();
+            future(transfer).whenComplete((response, failure) -> inFlight.decrementAndGet());
             submissions.add(transfer);
         }
         selector.wakeup();
@@ -109,9 +111,12 @@ public final class SelectorLoop implements Runnable {
         }
     }
 
-    /** Transfers running (waiting ones included), as of the last loop turn. */
+    /**
+     * Transfers accepted whose futures have not completed yet: queued, running or waiting for a
+     * connection slot. Exact at any moment, from any thread.
+     */
     public int runningHandles() {
-        return running + submissions.size();
+        return inFlight.get();
     }
 
     /** Transfers waiting for a connection slot, as of the last loop turn. */
@@ -247,7 +252,6 @@ public final class SelectorLoop implements Runnable {
     }
 
     private void publish() {
-        running = multi.runningHandles();
         pending = multi.pendingHandles();
         openConnections = multi.openConnections();
         idleConnections = multi.idleConnections();
@@ -341,7 +345,6 @@ public final class SelectorLoop implements Runnable {
     }
 
     private void publishClosed() {
-        running = 0;
         pending = 0;
         openConnections = 0;
         idleConnections = 0;

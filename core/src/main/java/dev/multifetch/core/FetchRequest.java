@@ -26,6 +26,9 @@ public final class FetchRequest {
     private final Duration connectTimeout;
     private final Duration timeout;
     private final long maxBodySize;
+    private final Duration readTimeout;
+    private final long lowSpeedLimit;
+    private final Duration lowSpeedTime;
 
     private FetchRequest(Builder b) {
         this.method = b.method;
@@ -35,6 +38,9 @@ public final class FetchRequest {
         this.connectTimeout = b.connectTimeout;
         this.timeout = b.timeout;
         this.maxBodySize = b.maxBodySize;
+        this.readTimeout = b.readTimeout;
+        this.lowSpeedLimit = b.lowSpeedLimit;
+        this.lowSpeedTime = b.lowSpeedTime;
     }
 
     /** A GET request for {@code url}. */
@@ -82,6 +88,21 @@ public final class FetchRequest {
         return maxBodySize;
     }
 
+    /** The longest silence allowed between response bytes, or {@code null} for the default. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** The low-speed limit in bytes per second, or -1 for the multi handle's default. */
+    public long lowSpeedLimit() {
+        return lowSpeedLimit;
+    }
+
+    /** The period the low-speed limit is judged over, or {@code null} for the default. */
+    public Duration lowSpeedTime() {
+        return lowSpeedTime;
+    }
+
     @Override
     public String toString() {
         return method + " " + url;
@@ -97,6 +118,9 @@ public final class FetchRequest {
         private Duration connectTimeout;
         private Duration timeout;
         private long maxBodySize = -1;
+        private Duration readTimeout;
+        private long lowSpeedLimit = -1;
+        private Duration lowSpeedTime;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -178,6 +202,25 @@ public final class FetchRequest {
                 throw new IllegalArgumentException("maxBodySize < 0: " + maxBodySize);
             }
             this.maxBodySize = maxBodySize;
+            return this;
+        }
+
+        /** Sets the longest silence allowed between response bytes once the request is sent; must be positive. */
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = positive("readTimeout", readTimeout);
+            return this;
+        }
+
+        /**
+         * Fails the transfer when it moves fewer than {@code bytesPerSecond} on average over
+         * {@code period}; 0 turns the check off. libcurl: CURLOPT_LOW_SPEED_LIMIT and _TIME.
+         */
+        public Builder lowSpeed(long bytesPerSecond, Duration period) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("lowSpeedLimit < 0: " + bytesPerSecond);
+            }
+            this.lowSpeedLimit = bytesPerSecond;
+            this.lowSpeedTime = positive("lowSpeedTime", period);
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.multifetch.core;
 
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.connection.ConnectionPool;
+import dev.multifetch.core.connection.DnsCache;
 import dev.multifetch.core.connection.Resolver;
 import dev.multifetch.core.multi.SocketRegistry;
 import dev.multifetch.core.timer.TimerQueue;
@@ -60,6 +61,7 @@ public final class Multi implements AutoCloseable {
     private final Set<Transfer> added = new LinkedHashSet<>();
     private final ConnectionPool pool;
     private final Resolver resolver;
+    private final DnsCache dnsCache;
     private final TransferRunner runner;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private SocketCallback socketCallback = (t, s, w, p) -> { };
@@ -82,7 +84,8 @@ public final class Multi implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.clock = options.nanoClock();
         this.pool = new ConnectionPool(options.maxTotalConnections(), options.maxHostConnections(),
-                options.maxConnects(), options.maxIdleAge().toNanos(), this::closeConnection);
+                options.maxConnects(), options.maxIdleAge().toNanos(), options.maxLifetime().toNanos(), this::closeConnection);
+        this.dnsCache = new DnsCache(options.dnsCacheTimeout().toNanos());
         this.resolver = new Resolver(options.hostResolver(), options.resolverThreads());
         this.runner = new TransferRunner(this);
     }
@@ -209,8 +212,7 @@ public final class Multi implements AutoCloseable {
         if (!dirty.isEmpty()) {
             return 0;
         }
-        Expiry<Transfer> first = timers.earliest();
-        return first == null ? -1 : ceilMillis(first.atNanos() - now());
+        return hasDeadline() ? ceilMillis(earliestDeadline() - now()) : -1;
     }
 
     /**
@@ -317,6 +319,10 @@ public final class Multi implements AutoCloseable {
         return pool;
     }
 
+    DnsCache dnsCache() {
+        return dnsCache;
+    }
+
     ByteBuffer readBuffer() {
         return readBuffer;
     }
@@ -393,6 +399,9 @@ public final class Multi implements AutoCloseable {
 
     private void runAll() {
         long now = now();
+        if (pool.idleCount() > 0 && now - pool.nextIdleExpiry() >= 0) {
+            pool.closeExpired(now);
+        }
         for (Expiry<Transfer> e; (e = timers.pollExpired(now)) != null; ) {
             if (e.owner().multi == this) {
                 markDirty(e.owner());
@@ -428,7 +437,7 @@ public final class Multi implements AutoCloseable {
         for (Resolver.Result r : resolver.drain()) {
             Transfer t = (Transfer) r.owner();
             if (t.multi == this && t.state == TransferState.RESOLVING && t.resolveToken == r.token()) {
-                t.addresses = r.addresses();
+                t.addresses = r.addresses() == null ? null : List.of(r.addresses());
                 t.resolveError = r.error();
                 markDirty(t);
             }
@@ -455,7 +464,7 @@ public final class Multi implements AutoCloseable {
         }
     }
 
-    private void cancelExpiries(Transfer t) {
+    void cancelExpiries(Transfer t) {
         for (int id = 0; id < t.expiries.length; id++) {
             cancelExpire(t, id);
         }
@@ -483,13 +492,12 @@ public final class Multi implements AutoCloseable {
     private void updateTimer() {
         long target;
         long ms;
-        Expiry<Transfer> first = timers.earliest();
         if (!dirty.isEmpty()) {
             target = AT_ONCE;
             ms = 0;
-        } else if (first != null) {
-            target = first.atNanos();
-            ms = ceilMillis(first.atNanos() - now());
+        } else if (hasDeadline()) {
+            target = earliestDeadline();
+            ms = ceilMillis(target - now());
         } else {
             target = DELETED;
             ms = -1;
@@ -522,6 +530,21 @@ public final class Multi implements AutoCloseable {
         } finally {
             callbackDepth--;
         }
+    }
+
+    /** Whether any transfer deadline or idle-connection expiry is set. */
+    private boolean hasDeadline() {
+        return timers.earliest() != null || pool.idleCount() > 0;
+    }
+
+    /** The earliest transfer deadline or idle-connection expiry; call only when {@link #hasDeadline()}. */
+    private long earliestDeadline() {
+        Expiry<Transfer> first = timers.earliest();
+        if (pool.idleCount() == 0) {
+            return first.atNanos();
+        }
+        long idle = pool.nextIdleExpiry();
+        return first == null || idle - first.atNanos() < 0 ? idle : first.atNanos();
     }
 
     /** Rounds up, so a timer never fires before the deadline. libcurl: curlx_us_to_ceil_ms. */

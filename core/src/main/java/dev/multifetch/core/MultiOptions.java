@@ -1,50 +1,77 @@
 package dev.multifetch.core;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Settings of a multi handle: connection limits, the connection cache, default timeouts and
- * sizes, and the resolver. Immutable; build with {@link #builder()}. Every setter checks its
- * value at once and names it in the error.
- *
- * <p>libcurl: {@code CURLMOPT_MAX_TOTAL_CONNECTIONS}, {@code _MAX_HOST_CONNECTIONS},
- * {@code _MAXCONNECTS}, {@code CURLOPT_MAXAGE_CONN}, {@code _CONNECTTIMEOUT_MS},
- * {@code _TIMEOUT_MS}, {@code _MAXFILESIZE_LARGE}, {@code _USERAGENT},
- * {@code CURLMOPT_RESOLVE_THREADS_MAX}.
+ * Settings of a multi handle: connection limits and cache, default timeouts and sizes, DNS,
+ * socket options, the connect policy and the listener. Immutable; build with {@link #builder()}.
+ * Every setter checks its value at once and names it in the error.
  */
 public final class MultiOptions {
 
-    /** Defaults: 8 connections per host, no total cap, 64 idle connections cached. */
+    /** Every option at its default. */
     public static final MultiOptions DEFAULTS = builder().build();
 
     private final int maxTotalConnections;
     private final int maxHostConnections;
     private final int maxConnects;
     private final Duration maxIdleAge;
+    private final Duration maxLifetime;
     private final Duration connectTimeout;
     private final Duration timeout;
+    private final Duration readTimeout;
+    private final long lowSpeedLimit;
+    private final Duration lowSpeedTime;
     private final long maxBodySize;
     private final int maxHeaderBytes;
     private final String userAgent;
     private final int resolverThreads;
     private final HostResolver hostResolver;
+    private final Duration dnsCacheTimeout;
+    private final Duration happyEyeballsTimeout;
+    private final boolean tcpNoDelay;
+    private final int sendBufferSize;
+    private final int receiveBufferSize;
+    private final ConnectPolicy connectPolicy;
+    private final FetchListener listener;
     private final LongSupplier nanoClock;
+    private final Map<String, List<InetAddress>> resolveOverrides;
+    private final Map<String, HostPort> connectTo;
 
     private MultiOptions(Builder b) {
         this.maxTotalConnections = b.maxTotalConnections;
         this.maxHostConnections = b.maxHostConnections;
         this.maxConnects = b.maxConnects;
         this.maxIdleAge = b.maxIdleAge;
+        this.maxLifetime = b.maxLifetime;
         this.connectTimeout = b.connectTimeout;
         this.timeout = b.timeout;
+        this.readTimeout = b.readTimeout;
+        this.lowSpeedLimit = b.lowSpeedLimit;
+        this.lowSpeedTime = b.lowSpeedTime;
         this.maxBodySize = b.maxBodySize;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.userAgent = b.userAgent;
         this.resolverThreads = b.resolverThreads;
         this.hostResolver = b.hostResolver;
+        this.dnsCacheTimeout = b.dnsCacheTimeout;
+        this.happyEyeballsTimeout = b.happyEyeballsTimeout;
+        this.tcpNoDelay = b.tcpNoDelay;
+        this.sendBufferSize = b.sendBufferSize;
+        this.receiveBufferSize = b.receiveBufferSize;
+        this.connectPolicy = b.connectPolicy;
+        this.listener = b.listener;
         this.nanoClock = b.nanoClock;
+        this.resolveOverrides = Map.copyOf(b.resolveOverrides);
+        this.connectTo = Map.copyOf(b.connectTo);
     }
 
     /** A builder starting from the defaults. */
@@ -52,64 +79,168 @@ public final class MultiOptions {
         return new Builder();
     }
 
-    /** Most connections open at once, 0 for no cap. Transfers beyond it wait as PENDING. */
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxTotalConnections = maxTotalConnections;
+        b.maxHostConnections = maxHostConnections;
+        b.maxConnects = maxConnects;
+        b.maxIdleAge = maxIdleAge;
+        b.maxLifetime = maxLifetime;
+        b.connectTimeout = connectTimeout;
+        b.timeout = timeout;
+        b.readTimeout = readTimeout;
+        b.lowSpeedLimit = lowSpeedLimit;
+        b.lowSpeedTime = lowSpeedTime;
+        b.maxBodySize = maxBodySize;
+        b.maxHeaderBytes = maxHeaderBytes;
+        b.userAgent = userAgent;
+        b.resolverThreads = resolverThreads;
+        b.hostResolver = hostResolver;
+        b.dnsCacheTimeout = dnsCacheTimeout;
+        b.happyEyeballsTimeout = happyEyeballsTimeout;
+        b.tcpNoDelay = tcpNoDelay;
+        b.sendBufferSize = sendBufferSize;
+        b.receiveBufferSize = receiveBufferSize;
+        b.connectPolicy = connectPolicy;
+        b.listener = listener;
+        b.nanoClock = nanoClock;
+        b.resolveOverrides.putAll(resolveOverrides);
+        b.connectTo.putAll(connectTo);
+        return b;
+    }
+
+    /** Most connections open at once, 0 for no cap. Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_TOTAL_CONNECTIONS. */
     public int maxTotalConnections() {
         return maxTotalConnections;
     }
 
-    /** Most connections open at once to one origin, 0 for no cap. Transfers beyond it wait as PENDING. */
+    /** Most connections open at once to one origin, 0 for no cap (default 8, to protect a host). Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_HOST_CONNECTIONS. */
     public int maxHostConnections() {
         return maxHostConnections;
     }
 
-    /** Most idle connections kept in the cache; the oldest idle one is closed beyond it. */
+    /** Most idle connections kept in the cache; the oldest idle one is closed beyond it. libcurl: CURLMOPT_MAXCONNECTS. */
     public int maxConnects() {
         return maxConnects;
     }
 
-    /** How long an idle connection may wait in the cache and still be reused. */
+    /** How long an idle connection is kept and may be reused (default 118 s, as curl). libcurl: CURLOPT_MAXAGE_CONN. */
     public Duration maxIdleAge() {
         return maxIdleAge;
     }
 
-    /** Default connect timeout (DNS and TCP connect), used when a request sets none. */
+    /** How long after it opened a connection may still be reused (default 24 h, as curl). libcurl: CURLOPT_MAXLIFETIME_CONN. */
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /** Default limit on DNS plus TCP connect (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** Default timeout for a whole transfer, or {@code null} for none. */
+    /** Default limit on a whole transfer, queue time included; null for none. libcurl: CURLOPT_TIMEOUT_MS. */
     public Duration timeout() {
         return timeout;
     }
 
-    /** Default largest body accepted, in bytes. */
+    /** Default limit on the silence between response bytes once the request is sent (default 60 s); null for none. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** Default low-speed limit in bytes per second, 0 for off: a transfer slower than this over lowSpeedTime fails. libcurl: CURLOPT_LOW_SPEED_LIMIT. */
+    public long lowSpeedLimit() {
+        return lowSpeedLimit;
+    }
+
+    /** The period over which the low-speed limit is judged. libcurl: CURLOPT_LOW_SPEED_TIME. */
+    public Duration lowSpeedTime() {
+        return lowSpeedTime;
+    }
+
+    /** Default largest body accepted, in decoded bytes (default 64 MiB). libcurl: CURLOPT_MAXFILESIZE_LARGE. */
     public long maxBodySize() {
         return maxBodySize;
     }
 
-    /** Largest response header block accepted, in bytes. */
+    /** Largest response header block accepted, in bytes (default 100 KiB, as curl). */
     public int maxHeaderBytes() {
         return maxHeaderBytes;
     }
 
-    /** The {@code User-Agent} sent unless a request sets its own. */
+    /** The User-Agent sent unless a request sets its own. libcurl: CURLOPT_USERAGENT. */
     public String userAgent() {
         return userAgent;
     }
 
-    /** Most threads resolving host names at once. */
+    /** Most threads resolving host names at once. libcurl: CURLMOPT_RESOLVE_THREADS_MAX. */
     public int resolverThreads() {
         return resolverThreads;
     }
 
-    /** What resolves host names. */
+    /** What resolves host names (runs on the resolver threads). */
     public HostResolver hostResolver() {
         return hostResolver;
     }
 
-    /** The monotonic clock in nanoseconds; {@link System#nanoTime} unless a test sets one. */
+    /** How long resolved addresses are cached (default 60 s, as curl); zero disables the cache. libcurl: CURLOPT_DNS_CACHE_TIMEOUT. */
+    public Duration dnsCacheTimeout() {
+        return dnsCacheTimeout;
+    }
+
+    /** Head start of the first address family before the other is tried in parallel (default 200 ms, as curl). libcurl: CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS. */
+    public Duration happyEyeballsTimeout() {
+        return happyEyeballsTimeout;
+    }
+
+    /** Whether Nagle's algorithm is off (default true). libcurl: CURLOPT_TCP_NODELAY. */
+    public boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    /** Socket send buffer size in bytes, 0 for the system default. */
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    /** Socket receive buffer size in bytes, 0 for the system default. */
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    /** What decides whether each resolved address may be connected to. libcurl: CURLOPT_OPENSOCKETFUNCTION. */
+    public ConnectPolicy connectPolicy() {
+        return connectPolicy;
+    }
+
+    /** What hears each step of every transfer. */
+    public FetchListener listener() {
+        return listener;
+    }
+
+    /** The monotonic clock in nanoseconds; System.nanoTime unless a test sets one. */
     public LongSupplier nanoClock() {
         return nanoClock;
+    }
+
+    /** Fixed addresses for {@code host} and {@code port}, or null. libcurl: CURLOPT_RESOLVE. */
+    public List<InetAddress> resolveOverride(String host, int port) {
+        return resolveOverrides.get(key(host, port));
+    }
+
+    /** Where to connect instead of {@code host} and {@code port}, or null. libcurl: CURLOPT_CONNECT_TO. */
+    public HostPort connectTo(String host, int port) {
+        return connectTo.get(key(host, port));
+    }
+
+    private static String key(String host, int port) {
+        return host.toLowerCase(Locale.ROOT) + ":" + port;
+    }
+
+    /** A host and port. */
+    public record HostPort(String host, int port) {
     }
 
     /** Builds {@link MultiOptions}. */
@@ -119,100 +250,243 @@ public final class MultiOptions {
         private int maxHostConnections = 8;
         private int maxConnects = 64;
         private Duration maxIdleAge = Duration.ofSeconds(118);
+        private Duration maxLifetime = Duration.ofHours(24);
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration timeout;
+        private Duration timeout = null;
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private long lowSpeedLimit = 0;
+        private Duration lowSpeedTime = Duration.ofSeconds(30);
         private long maxBodySize = 64L * 1024 * 1024;
         private int maxHeaderBytes = 100 * 1024;
         private String userAgent = "multifetch/0.1";
         private int resolverThreads = 4;
         private HostResolver hostResolver = HostResolver.SYSTEM;
+        private Duration dnsCacheTimeout = Duration.ofSeconds(60);
+        private Duration happyEyeballsTimeout = Duration.ofMillis(200);
+        private boolean tcpNoDelay = true;
+        private int sendBufferSize = 0;
+        private int receiveBufferSize = 0;
+        private ConnectPolicy connectPolicy = ConnectPolicy.ALLOW_ALL;
+        private FetchListener listener = FetchListener.NONE;
         private LongSupplier nanoClock = System::nanoTime;
+        private final Map<String, List<InetAddress>> resolveOverrides = new HashMap<>();
+        private final Map<String, HostPort> connectTo = new HashMap<>();
 
         private Builder() {
         }
 
-        /** Caps connections open at once; 0 for no cap. */
-        public Builder maxTotalConnections(int n) {
-            this.maxTotalConnections = notNegative("maxTotalConnections", n);
-            return this;
-        }
-
-        /** Caps connections open at once to one origin; 0 for no cap. */
-        public Builder maxHostConnections(int n) {
-            this.maxHostConnections = notNegative("maxHostConnections", n);
-            return this;
-        }
-
-        /** Caps idle connections kept for reuse; 0 keeps none. */
-        public Builder maxConnects(int n) {
-            this.maxConnects = notNegative("maxConnects", n);
-            return this;
-        }
-
-        /** Sets how long an idle connection may be reused after its last use; must be positive. */
-        public Builder maxIdleAge(Duration d) {
-            this.maxIdleAge = positive("maxIdleAge", d);
-            return this;
-        }
-
-        /** Sets the default connect timeout; must be positive. */
-        public Builder connectTimeout(Duration d) {
-            this.connectTimeout = positive("connectTimeout", d);
-            return this;
-        }
-
-        /** Sets the default whole-transfer timeout; {@code null} for none, else positive. */
-        public Builder timeout(Duration d) {
-            this.timeout = d == null ? null : positive("timeout", d);
-            return this;
-        }
-
-        /** Sets the default largest body, in bytes; must not be negative. */
-        public Builder maxBodySize(long n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("maxBodySize < 0: " + n);
+        /** Sets: Most connections open at once, 0 for no cap. Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_TOTAL_CONNECTIONS. */
+        public Builder maxTotalConnections(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxTotalConnections < 0: " + value);
             }
-            this.maxBodySize = n;
+            this.maxTotalConnections = value;
             return this;
         }
 
-        /** Sets the largest header block accepted, in bytes; at least 1024. */
-        public Builder maxHeaderBytes(int n) {
-            if (n < 1024) {
-                throw new IllegalArgumentException("maxHeaderBytes < 1024: " + n);
+        /** Sets: Most connections open at once to one origin, 0 for no cap (default 8, to protect a host). Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_HOST_CONNECTIONS. */
+        public Builder maxHostConnections(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxHostConnections < 0: " + value);
             }
-            this.maxHeaderBytes = n;
+            this.maxHostConnections = value;
             return this;
         }
 
-        /** Sets the default {@code User-Agent}; no CR, LF or NUL. */
-        public Builder userAgent(String userAgent) {
-            Objects.requireNonNull(userAgent, "userAgent");
-            if (userAgent.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-                throw new IllegalArgumentException("userAgent contains CR, LF or NUL: \"" + userAgent + "\"");
+        /** Sets: Most idle connections kept in the cache; the oldest idle one is closed beyond it. libcurl: CURLMOPT_MAXCONNECTS. */
+        public Builder maxConnects(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxConnects < 0: " + value);
             }
-            this.userAgent = userAgent;
+            this.maxConnects = value;
             return this;
         }
 
-        /** Sets the most resolver threads; at least 1. */
-        public Builder resolverThreads(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("resolverThreads < 1: " + n);
+        /** Sets: How long an idle connection is kept and may be reused (default 118 s, as curl). libcurl: CURLOPT_MAXAGE_CONN. */
+        public Builder maxIdleAge(Duration value) {
+            requirePositive("maxIdleAge", value);
+            this.maxIdleAge = value;
+            return this;
+        }
+
+        /** Sets: How long after it opened a connection may still be reused (default 24 h, as curl). libcurl: CURLOPT_MAXLIFETIME_CONN. */
+        public Builder maxLifetime(Duration value) {
+            requirePositive("maxLifetime", value);
+            this.maxLifetime = value;
+            return this;
+        }
+
+        /** Sets: Default limit on DNS plus TCP connect (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
+        public Builder connectTimeout(Duration value) {
+            requirePositive("connectTimeout", value);
+            this.connectTimeout = value;
+            return this;
+        }
+
+        /** Sets: Default limit on a whole transfer, queue time included; null for none. libcurl: CURLOPT_TIMEOUT_MS. */
+        public Builder timeout(Duration value) {
+            if (value != null) {
+                requirePositive("timeout", value);
             }
-            this.resolverThreads = n;
+            this.timeout = value;
             return this;
         }
 
-        /** Sets what resolves host names (for tests, or a custom DNS). */
-        public Builder hostResolver(HostResolver resolver) {
-            this.hostResolver = Objects.requireNonNull(resolver, "hostResolver");
+        /** Sets: Default limit on the silence between response bytes once the request is sent (default 60 s); null for none. */
+        public Builder readTimeout(Duration value) {
+            if (value != null) {
+                requirePositive("readTimeout", value);
+            }
+            this.readTimeout = value;
             return this;
         }
 
-        /** Sets the monotonic nanosecond clock (for tests that move time by hand). */
-        public Builder nanoClock(LongSupplier clock) {
-            this.nanoClock = Objects.requireNonNull(clock, "nanoClock");
+        /** Sets: Default low-speed limit in bytes per second, 0 for off: a transfer slower than this over lowSpeedTime fails. libcurl: CURLOPT_LOW_SPEED_LIMIT. */
+        public Builder lowSpeedLimit(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("lowSpeedLimit < 0: " + value);
+            }
+            this.lowSpeedLimit = value;
+            return this;
+        }
+
+        /** Sets: The period over which the low-speed limit is judged. libcurl: CURLOPT_LOW_SPEED_TIME. */
+        public Builder lowSpeedTime(Duration value) {
+            requirePositive("lowSpeedTime", value);
+            this.lowSpeedTime = value;
+            return this;
+        }
+
+        /** Sets: Default largest body accepted, in decoded bytes (default 64 MiB). libcurl: CURLOPT_MAXFILESIZE_LARGE. */
+        public Builder maxBodySize(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxBodySize < 0: " + value);
+            }
+            this.maxBodySize = value;
+            return this;
+        }
+
+        /** Sets: Largest response header block accepted, in bytes (default 100 KiB, as curl). */
+        public Builder maxHeaderBytes(int value) {
+            if (value < 1024) {
+                throw new IllegalArgumentException("maxHeaderBytes < 1024: " + value);
+            }
+            this.maxHeaderBytes = value;
+            return this;
+        }
+
+        /** Sets: The User-Agent sent unless a request sets its own. libcurl: CURLOPT_USERAGENT. */
+        public Builder userAgent(String value) {
+            Objects.requireNonNull(value, "userAgent");
+            if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                throw new IllegalArgumentException("userAgent contains CR, LF or NUL: \"" + value + "\"");
+            }
+            this.userAgent = value;
+            return this;
+        }
+
+        /** Sets: Most threads resolving host names at once. libcurl: CURLMOPT_RESOLVE_THREADS_MAX. */
+        public Builder resolverThreads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("resolverThreads < 1: " + value);
+            }
+            this.resolverThreads = value;
+            return this;
+        }
+
+        /** Sets: What resolves host names (runs on the resolver threads). */
+        public Builder hostResolver(HostResolver value) {
+            Objects.requireNonNull(value, "hostResolver");
+            this.hostResolver = value;
+            return this;
+        }
+
+        /** Sets: How long resolved addresses are cached (default 60 s, as curl); zero disables the cache. libcurl: CURLOPT_DNS_CACHE_TIMEOUT. */
+        public Builder dnsCacheTimeout(Duration value) {
+            Objects.requireNonNull(value, "dnsCacheTimeout");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("dnsCacheTimeout < 0: " + value);
+            }
+            this.dnsCacheTimeout = value;
+            return this;
+        }
+
+        /** Sets: Head start of the first address family before the other is tried in parallel (default 200 ms, as curl). libcurl: CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS. */
+        public Builder happyEyeballsTimeout(Duration value) {
+            requirePositive("happyEyeballsTimeout", value);
+            this.happyEyeballsTimeout = value;
+            return this;
+        }
+
+        /** Sets: Whether Nagle's algorithm is off (default true). libcurl: CURLOPT_TCP_NODELAY. */
+        public Builder tcpNoDelay(boolean value) {
+            this.tcpNoDelay = value;
+            return this;
+        }
+
+        /** Sets: Socket send buffer size in bytes, 0 for the system default. */
+        public Builder sendBufferSize(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("sendBufferSize < 0: " + value);
+            }
+            this.sendBufferSize = value;
+            return this;
+        }
+
+        /** Sets: Socket receive buffer size in bytes, 0 for the system default. */
+        public Builder receiveBufferSize(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("receiveBufferSize < 0: " + value);
+            }
+            this.receiveBufferSize = value;
+            return this;
+        }
+
+        /** Sets: What decides whether each resolved address may be connected to. libcurl: CURLOPT_OPENSOCKETFUNCTION. */
+        public Builder connectPolicy(ConnectPolicy value) {
+            Objects.requireNonNull(value, "connectPolicy");
+            this.connectPolicy = value;
+            return this;
+        }
+
+        /** Sets: What hears each step of every transfer. */
+        public Builder listener(FetchListener value) {
+            Objects.requireNonNull(value, "listener");
+            this.listener = value;
+            return this;
+        }
+
+        /** Sets: The monotonic clock in nanoseconds; System.nanoTime unless a test sets one. */
+        public Builder nanoClock(LongSupplier value) {
+            Objects.requireNonNull(value, "nanoClock");
+            this.nanoClock = value;
+            return this;
+        }
+
+        /**
+         * Pins {@code host} and {@code port} to {@code addresses}: no lookup, no expiry. Applies
+         * to every transfer of the handle, redirects included. libcurl: CURLOPT_RESOLVE.
+         */
+        public Builder resolve(String host, int port, InetAddress... addresses) {
+            Objects.requireNonNull(host, "host");
+            requirePort(port);
+            if (addresses.length == 0) {
+                throw new IllegalArgumentException("resolve " + host + ":" + port + ": no address");
+            }
+            resolveOverrides.put(key(host, port), List.copyOf(new ArrayList<>(List.of(addresses))));
+            return this;
+        }
+
+        /**
+         * Connects to {@code toHost}:{@code toPort} whenever a URL names {@code host}:{@code port};
+         * the Host header (and TLS name) keep the URL's host. libcurl: CURLOPT_CONNECT_TO.
+         */
+        public Builder connectTo(String host, int port, String toHost, int toPort) {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(toHost, "toHost");
+            requirePort(port);
+            requirePort(toPort);
+            connectTo.put(key(host, port), new HostPort(toHost, toPort));
             return this;
         }
 
@@ -221,19 +495,17 @@ public final class MultiOptions {
             return new MultiOptions(this);
         }
 
-        private static int notNegative(String name, int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException(name + " < 0: " + n);
+        private static void requirePort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
             }
-            return n;
         }
 
-        private static Duration positive(String name, Duration d) {
+        private static void requirePositive(String name, Duration d) {
             Objects.requireNonNull(d, name);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive: " + d);
             }
-            return d;
         }
     }
 }

@@ -7,6 +7,8 @@ import dev.multifetch.core.timer.TimerQueue.Expiry;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +24,9 @@ public final class Transfer {
 
     static final int EXPIRE_CONNECT = 0;
     static final int EXPIRE_TIMEOUT = 1;
+    static final int EXPIRE_HAPPY_EYEBALLS = 2;
+    static final int EXPIRE_SPEEDCHECK = 3;
+    static final int EXPIRE_READ = 4;
 
     private final long id = IDS.incrementAndGet();
     private final FetchRequest request;
@@ -32,7 +37,7 @@ public final class Transfer {
     TransferState state = TransferState.INIT;
     boolean dirty;
     @SuppressWarnings("unchecked")
-    final Expiry<Transfer>[] expiries = new Expiry[2];
+    final Expiry<Transfer>[] expiries = new Expiry[5];
 
     Target target;
     Connection conn;
@@ -41,10 +46,18 @@ public final class Transfer {
     boolean retried;
     int connects;
     long resolveToken;
-    InetAddress[] addresses;
+    List<InetAddress> addresses;
     Exception resolveError;
-    int addressIndex;
+    String connectHost;
+    int connectPort;
+    final ArrayDeque<InetAddress> firstFamily = new ArrayDeque<>();
+    final ArrayDeque<InetAddress> otherFamily = new ArrayDeque<>();
+    Connection laneFirst;
+    Connection laneOther;
+    boolean otherFamilyStarted;
     String connectFailures;
+    String deniedReasons;
+    RuntimeException listenerFailure;
     ByteBuffer requestBytes;
     ResponseParser parser;
 
@@ -60,6 +73,11 @@ public final class Transfer {
     long pretransferNanos;
     long starttransferNanos;
     long totalNanos;
+    long bytesSent;
+    long bytesReceived;
+    long lastReadNanos;
+    long speedWindowStartNanos;
+    long speedWindowBytes;
 
     /** Forgets every trace of an earlier run, so the transfer can be added again. */
     void resetForRun() {
@@ -73,8 +91,21 @@ public final class Transfer {
         connects = 0;
         addresses = null;
         resolveError = null;
-        addressIndex = 0;
+        connectHost = null;
+        connectPort = 0;
+        firstFamily.clear();
+        otherFamily.clear();
+        laneFirst = null;
+        laneOther = null;
+        otherFamilyStarted = false;
         connectFailures = null;
+        deniedReasons = null;
+        listenerFailure = null;
+        bytesSent = 0;
+        bytesReceived = 0;
+        lastReadNanos = 0;
+        speedWindowStartNanos = 0;
+        speedWindowBytes = 0;
         requestBytes = null;
         parser = null;
         failure = null;
@@ -135,6 +166,16 @@ public final class Transfer {
 
     private static Duration us(long nanos) {
         return Duration.ofNanos(nanos / 1000 * 1000);
+    }
+
+    /** Request bytes written to the socket so far. libcurl: CURLINFO_SIZE_UPLOAD_T (plus the head). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Response bytes read from the socket so far, head included. libcurl: CURLINFO_HEADER_SIZE plus download size. */
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
     /** The application's own object for this transfer. libcurl: CURLOPT_PRIVATE. */

@@ -7,10 +7,6 @@ import dev.multifetch.core.http1.ResponseParser;
 import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -29,10 +25,14 @@ final class TransferRunner {
     private static final int READS_PER_TURN = 4;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
+    private static final System.Logger LOG = System.getLogger(TransferRunner.class.getName());
+
     private final Multi multi;
+    private final ConnectPhase connectPhase;
 
     TransferRunner(Multi multi) {
         this.multi = multi;
+        this.connectPhase = new ConnectPhase(multi, this);
     }
 
     /** Runs a transfer until it must wait for an event, or has finished. */
@@ -40,7 +40,9 @@ final class TransferRunner {
         try {
             if (!timedOut(t, multi.now())) {
                 while (step(t)) {
-                    // each handler returns true while it can make progress without waiting
+                    if (t.listenerFailure != null && !t.state.isFinished() && t.failure == null) {
+                        fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -58,8 +60,8 @@ final class TransferRunner {
             case SETUP -> setup(t);
             case CONNECT -> connect(t);
             case PENDING, MSGSENT -> false;
-            case RESOLVING -> resolving(t);
-            case CONNECTING -> connecting(t);
+            case RESOLVING -> connectPhase.resolving(t);
+            case CONNECTING -> connectPhase.connecting(t);
             case PROTOCONNECT -> protoconnect(t);
             case DO -> doRequest(t);
             case DID -> did(t);
@@ -76,19 +78,20 @@ final class TransferRunner {
             return;
         }
         if (from == TransferState.PENDING) {
-            t.queueNanos += multi.now() - t.pendingSinceNanos;
+            long queued = multi.now() - t.pendingSinceNanos;
+            t.queueNanos += queued;
+            listen(t, l -> l.transferDequeued(t, queued));
         }
         t.state = to;
         switch (to) {
             case PENDING -> {
                 t.pendingSinceNanos = multi.now();
                 multi.enqueuePending(t);
+                listen(t, l -> l.transferQueued(t));
             }
-            case PROTOCONNECT, DONE -> multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
-            case MSGSENT -> {
-                multi.cancelExpire(t, Transfer.EXPIRE_TIMEOUT);
-                t.totalNanos = multi.now() - t.startNanos;
-            }
+            case PROTOCONNECT -> multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
+            case DONE -> multi.cancelExpiries(t);
+            case MSGSENT -> t.totalNanos = multi.now() - t.startNanos;
             default -> { }
         }
     }
@@ -116,30 +119,17 @@ final class TransferRunner {
             transition(t, TransferState.PENDING);
             return false;
         }
-        if (t.conn != null) {
-            long picked = multi.now() - t.startNanos;
-            t.namelookupNanos = picked;
-            t.connectNanos = picked;
-            multi.want(t.conn.channel(), t, PollAction.IN);
-            transition(t, TransferState.DO);
-            return true;
+        if (t.conn == null) {
+            return connectPhase.start(t);
         }
-        Duration connectTimeout = t.request().connectTimeout() != null
-                ? t.request().connectTimeout() : multi.options().connectTimeout();
-        multi.expire(t, Transfer.EXPIRE_CONNECT, multi.now() + connectTimeout.toNanos());
-        InetAddress literal = literalAddress(t.target.origin().host());
-        if (literal != null) {
-            t.addresses = new InetAddress[] {literal};
-            t.namelookupNanos = multi.now() - t.startNanos;
-            transition(t, TransferState.CONNECTING);
-            return true;
-        }
-        t.addresses = null;
-        t.resolveError = null;
-        t.resolveToken++;
-        transition(t, TransferState.RESOLVING);
-        multi.startResolve(t, t.target.origin().host());
-        return false;
+        long picked = multi.now() - t.startNanos;
+        t.namelookupNanos = picked;
+        t.connectNanos = picked;
+        multi.want(t.conn.channel(), t, PollAction.IN);
+        long id = t.conn.id();
+        listen(t, l -> l.connectionAcquired(t, id, true));
+        transition(t, TransferState.DO);
+        return true;
     }
 
     /**
@@ -161,74 +151,6 @@ final class TransferRunner {
         return false;
     }
 
-    private boolean resolving(Transfer t) {
-        if (t.addresses == null && t.resolveError == null) {
-            return false;
-        }
-        if (t.addresses == null || t.addresses.length == 0) {
-            String why = t.resolveError instanceof UnknownHostException ? "" : " (" + t.resolveError + ")";
-            return fail(t, FetchError.COULDNT_RESOLVE_HOST, "Could not resolve host: " + t.target.origin().host() + why,
-                    t.resolveError);
-        }
-        t.namelookupNanos = multi.now() - t.startNanos;
-        transition(t, TransferState.CONNECTING);
-        return true;
-    }
-
-    private boolean connecting(Transfer t) {
-        if (t.conn == null) {
-            return openNextAddress(t);
-        }
-        SocketChannel channel = t.conn.channel();
-        try {
-            if (!channel.finishConnect()) {
-                multi.want(channel, t, PollAction.OUT);
-                return false;
-            }
-        } catch (IOException e) {
-            return connectAttemptFailed(t, e);
-        }
-        t.slotHeld = false;
-        t.conn.beginUse();
-        t.connects++;
-        t.connectNanos = multi.now() - t.startNanos;
-        transition(t, TransferState.PROTOCONNECT);
-        return true;
-    }
-
-    private boolean openNextAddress(Transfer t) {
-        if (t.addressIndex >= t.addresses.length) {
-            return fail(t, FetchError.COULDNT_CONNECT, "Failed to connect to " + t.target.origin().host() + " port "
-                    + t.target.origin().port() + ": " + t.connectFailures, null);
-        }
-        InetSocketAddress address = new InetSocketAddress(t.addresses[t.addressIndex++], t.target.origin().port());
-        SocketChannel channel = null;
-        try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            t.conn = new Connection(t.target.origin(), channel, multi.now());
-            channel.connect(address);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            if (t.conn == null && channel != null) {
-                closeQuietly(channel);
-            }
-            return connectAttemptFailed(t, e);
-        }
-    }
-
-    private boolean connectAttemptFailed(Transfer t, Exception e) {
-        int index = t.addressIndex - 1;
-        String attempt = t.addresses[index].getHostAddress() + ": " + describe(e);
-        t.connectFailures = t.connectFailures == null ? attempt : t.connectFailures + "; " + attempt;
-        if (t.conn != null) {
-            multi.closeChannel(t.conn);
-            t.conn = null;
-        }
-        return true;
-    }
-
     private boolean protoconnect(Transfer t) {
         transition(t, TransferState.DO);
         return true;
@@ -240,7 +162,9 @@ final class TransferRunner {
         }
         SocketChannel channel = t.conn.channel();
         try {
-            channel.write(t.requestBytes);
+            int n = channel.write(t.requestBytes);
+            t.bytesSent += n;
+            t.speedWindowBytes += n;
         } catch (IOException e) {
             return staleRetry(t) || fail(t, FetchError.SEND_ERROR, "Failed sending the request: " + describe(e), e);
         }
@@ -248,6 +172,8 @@ final class TransferRunner {
             multi.want(channel, t, PollAction.OUT);
             return false;
         }
+        long sent = t.requestBytes.limit();
+        listen(t, l -> l.requestSent(t, sent));
         transition(t, TransferState.DID);
         return true;
     }
@@ -256,6 +182,13 @@ final class TransferRunner {
         long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
         t.parser = new ResponseParser(!t.request().method().equals("HEAD"), multi.options().maxHeaderBytes(), maxBody);
         multi.want(t.conn.channel(), t, PollAction.IN);
+        t.lastReadNanos = multi.now();
+        t.speedWindowStartNanos = 0;
+        tooSlow(t, t.lastReadNanos);
+        Duration readTimeout = readTimeout(t);
+        if (readTimeout != null) {
+            multi.expire(t, Transfer.EXPIRE_READ, t.lastReadNanos + readTimeout.toNanos());
+        }
         transition(t, TransferState.PERFORMING);
         return true;
     }
@@ -276,11 +209,21 @@ final class TransferRunner {
             if (n < 0) {
                 return endOfInput(t);
             }
+            long now = multi.now();
             if (t.starttransferNanos == 0) {
-                t.starttransferNanos = multi.now() - t.startNanos;
+                t.starttransferNanos = now - t.startNanos;
             }
+            t.lastReadNanos = now;
+            t.bytesReceived += n;
+            t.speedWindowBytes += n;
+            boolean headBefore = t.parser.headComplete();
             try {
-                if (t.parser.feed(buf.flip())) {
+                boolean complete = t.parser.feed(buf.flip());
+                if (!headBefore && t.parser.headComplete()) {
+                    int status = t.parser.status();
+                    listen(t, l -> l.responseHeaders(t, status));
+                }
+                if (complete) {
                     transition(t, TransferState.DONE);
                     return true;
                 }
@@ -330,13 +273,17 @@ final class TransferRunner {
         if (t.failure == null) {
             Connection c = t.conn;
             t.conn = null;
-            if (t.parser.connectionReusable()) {
+            ResponseParser p = t.parser;
+            long bodyBytes = p.bodySize();
+            listen(t, l -> l.responseBodyEnd(t, bodyBytes));
+            boolean keep = p.connectionReusable();
+            if (keep) {
                 multi.releaseToPool(c);
             } else {
                 multi.closeConnection(c);
             }
+            listen(t, l -> l.connectionReleased(t, c.id(), keep));
             t.totalNanos = multi.now() - t.startNanos;
-            ResponseParser p = t.parser;
             t.response = new FetchResponse(p.status(), p.reason(), p.version(), p.headers(), p.body(),
                     t.target.url(), t.timings(), t.connects);
             t.parser = null;
@@ -349,30 +296,109 @@ final class TransferRunner {
     private boolean completed(Transfer t) {
         transition(t, TransferState.MSGSENT);
         multi.postMessage(t);
+        FetchListener listener = multi.options().listener();
+        try {
+            if (t.response != null) {
+                listener.transferDone(t, t.response);
+            } else {
+                listener.transferFailed(t, t.failure);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "FetchListener threw after " + t + " finished", e);
+        }
         return false;
+    }
+
+    /** Tells the listener of an event; if it throws, the transfer is aborted at the next step. */
+    void listen(Transfer t, java.util.function.Consumer<FetchListener> event) {
+        try {
+            event.accept(multi.options().listener());
+        } catch (RuntimeException e) {
+            if (t.listenerFailure == null) {
+                t.listenerFailure = e;
+            }
+        }
     }
 
     // ---- failure, abort and stop ----
 
     /** Timeouts are checked first whenever a transfer runs; its deadlines are on the multi's timer. */
     private boolean timedOut(Transfer t, long now) {
+        String why = timeoutReason(t, now);
+        if (why == null) {
+            return false;
+        }
+        fail(t, FetchError.OPERATION_TIMEDOUT, why, null);
+        finish(t);
+        return true;
+    }
+
+    /** Which timeout passed, in words, or null if none; re-arms the lazy read and speed checks. */
+    private String timeoutReason(Transfer t, long now) {
         Expiry<Transfer> total = t.expiries[Transfer.EXPIRE_TIMEOUT];
         if (total != null && now - total.atNanos() >= 0) {
-            fail(t, FetchError.OPERATION_TIMEDOUT, "Operation timed out after " + millis(now - t.startNanos)
-                    + " ms in state " + t.state + describeProgress(t), null);
-            finish(t);
-            return true;
+            return "Operation timed out after " + millis(now - t.startNanos) + " ms in state " + t.state + describeProgress(t);
         }
         Expiry<Transfer> connect = t.expiries[Transfer.EXPIRE_CONNECT];
         if (connect != null && now - connect.atNanos() >= 0
                 && (t.state == TransferState.RESOLVING || t.state == TransferState.CONNECTING)) {
-            String phase = t.state == TransferState.RESOLVING ? "Resolving host " + t.target.origin().host()
-                    : "Connecting to " + t.target.origin();
-            fail(t, FetchError.OPERATION_TIMEDOUT, phase + " timed out after " + millis(now - t.startNanos) + " ms", null);
-            finish(t);
-            return true;
+            String phase = t.state == TransferState.RESOLVING ? "Resolving host " + t.connectHost
+                    : "Connecting to " + t.connectHost + " port " + t.connectPort;
+            return "Connection timed out: " + phase + " took more than " + millis(now - t.startNanos) + " ms";
         }
-        return false;
+        if (t.state == TransferState.PERFORMING) {
+            String read = readTimedOut(t, now);
+            return read != null ? read : tooSlow(t, now);
+        }
+        return null;
+    }
+
+    /** The read timeout is checked lazily: a read only records its time; the timer re-arms itself. */
+    private String readTimedOut(Transfer t, long now) {
+        Duration readTimeout = readTimeout(t);
+        Expiry<Transfer> read = t.expiries[Transfer.EXPIRE_READ];
+        if (readTimeout == null || read == null || now - read.atNanos() < 0) {
+            return null;
+        }
+        long silent = now - t.lastReadNanos;
+        if (silent >= readTimeout.toNanos()) {
+            return "Read timed out: no response bytes for " + millis(silent) + " ms (read timeout "
+                    + readTimeout.toMillis() + " ms)" + describeProgress(t);
+        }
+        multi.expire(t, Transfer.EXPIRE_READ, t.lastReadNanos + readTimeout.toNanos());
+        return null;
+    }
+
+    /** curl's speed check: the average over each period must reach the limit. libcurl: Curl_speedcheck. */
+    private String tooSlow(Transfer t, long now) {
+        long limit = t.request().lowSpeedLimit() >= 0 ? t.request().lowSpeedLimit() : multi.options().lowSpeedLimit();
+        if (limit <= 0) {
+            return null;
+        }
+        long period = (t.request().lowSpeedTime() != null ? t.request().lowSpeedTime() : multi.options().lowSpeedTime()).toNanos();
+        if (t.speedWindowStartNanos == 0) {
+            t.speedWindowStartNanos = now;
+            t.speedWindowBytes = 0;
+            multi.expire(t, Transfer.EXPIRE_SPEEDCHECK, now + period);
+            return null;
+        }
+        long elapsed = now - t.speedWindowStartNanos;
+        if (elapsed < period) {
+            return null;
+        }
+        double rate = t.speedWindowBytes * 1e9 / elapsed;
+        if (rate < limit) {
+            return String.format(java.util.Locale.ROOT, "Operation too slow: %.0f bytes/s over the last %d ms, below the low-speed limit of %d bytes/s",
+                    rate, millis(elapsed), limit);
+        }
+        t.speedWindowStartNanos = now;
+        t.speedWindowBytes = 0;
+        multi.expire(t, Transfer.EXPIRE_SPEEDCHECK, now + period);
+        return null;
+    }
+
+    private Duration readTimeout(Transfer t) {
+        return t.request().readTimeout() != null ? t.request().readTimeout() : multi.options().readTimeout();
     }
 
     private String describeProgress(Transfer t) {
@@ -383,7 +409,7 @@ final class TransferRunner {
      * Ends a transfer with an error: its connection is closed (never cached), its slot freed, its
      * place in the queue given up. The transfer moves to DONE; running it on posts the message.
      */
-    private boolean fail(Transfer t, FetchError error, String message, Throwable cause) {
+    boolean fail(Transfer t, FetchError error, String message, Throwable cause) {
         if (t.failure == null) {
             t.failure = new FetchException(error, message, cause);
         }
@@ -424,12 +450,11 @@ final class TransferRunner {
         if (t.state == TransferState.RESOLVING) {
             t.resolveToken++;
         }
+        connectPhase.abandon(t);
         if (t.conn != null) {
-            if (t.slotHeld) {
-                multi.closeChannel(t.conn);
-            } else {
-                multi.closeConnection(t.conn);
-            }
+            long id = t.conn.id();
+            multi.closeConnection(t.conn);
+            listen(t, l -> l.connectionReleased(t, id, false));
             t.conn = null;
         }
         if (t.slotHeld) {
@@ -441,47 +466,12 @@ final class TransferRunner {
 
     // ---- helpers ----
 
-    /** The address of an IP literal, found without any lookup; null for a name. */
-    static InetAddress literalAddress(String host) {
-        try {
-            if (host.indexOf(':') >= 0) {
-                return InetAddress.getByName(host);
-            }
-            String[] parts = host.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
-            }
-            byte[] bytes = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
-                    return null;
-                }
-                int octet = Integer.parseInt(parts[i]);
-                if (octet > 255) {
-                    return null;
-                }
-                bytes[i] = (byte) octet;
-            }
-            return InetAddress.getByAddress(host, bytes);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
     private static long millis(long nanos) {
         return nanos / 1_000_000;
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // never connected: nothing to flush or report
-        }
     }
 }

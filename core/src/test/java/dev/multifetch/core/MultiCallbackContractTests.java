@@ -129,7 +129,7 @@ class MultiCallbackContractTests {
     @Test
     void whenTransferWithTimeoutFinishesEarlyThenTheTimerIsDeleted() {
         server.defaultScript(ScriptedServer.script().pause(Duration.ofMillis(100))
-                .send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nquick"));
+                .send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nquick"));
         loop(MultiOptions.DEFAULTS);
         Transfer t = new Transfer(FetchRequest.builder(server.url("/")).timeout(Duration.ofSeconds(30)).build());
         loop.multi().add(t);
@@ -335,7 +335,7 @@ class MultiCallbackContractTests {
 
     @Test
     void whenSocketCallbackThrowsThenEveryTransferIsAbortedAndTheMultiStaysUsable() {
-        server.defaultScript(ScriptedServer.ok("x"));
+        server.defaultScript(ScriptedServer.script().pause(Duration.ofMillis(100)).ok("x"));
         loop(MultiOptions.DEFAULTS);
         boolean[] thrown = {false};
         loop.onSocketHook((t, socket, what, socketp) -> {

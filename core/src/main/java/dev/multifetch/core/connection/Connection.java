@@ -1,5 +1,6 @@
 package dev.multifetch.core.connection;
 
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,14 +15,16 @@ public final class Connection {
     private final long id = IDS.incrementAndGet();
     private final Origin origin;
     private final SocketChannel channel;
+    private final InetSocketAddress remote;
     private final long createdNanos;
     private long idleSinceNanos;
     private int uses;
 
-    /** Wraps a connected (or connecting) channel to {@code origin}. */
-    public Connection(Origin origin, SocketChannel channel, long createdNanos) {
+    /** Wraps a connected (or connecting) channel to {@code origin} at {@code remote}. */
+    public Connection(Origin origin, SocketChannel channel, InetSocketAddress remote, long createdNanos) {
         this.origin = origin;
         this.channel = channel;
+        this.remote = remote;
         this.createdNanos = createdNanos;
     }
 
@@ -38,6 +41,11 @@ public final class Connection {
     /** The socket. */
     public SocketChannel channel() {
         return channel;
+    }
+
+    /** The address connected to. libcurl: CURLINFO_PRIMARY_IP and _PRIMARY_PORT. */
+    public InetSocketAddress remote() {
+        return remote;
     }
 
     /** When it was opened. */

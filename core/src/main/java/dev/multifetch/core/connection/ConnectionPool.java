@@ -24,6 +24,7 @@ public final class ConnectionPool {
     private final int maxHost;
     private final int maxIdle;
     private final long maxIdleAgeNanos;
+    private final long maxLifetimeNanos;
     private final Consumer<Connection> closer;
     private final Map<Origin, ArrayDeque<Connection>> idleByOrigin = new HashMap<>();
     private final LinkedHashSet<Connection> idleOldestFirst = new LinkedHashSet<>();
@@ -34,11 +35,13 @@ public final class ConnectionPool {
      * @param closer closes a connection the pool gives up (evicted or too old); it must call
      *               {@link #unreserve} for it
      */
-    public ConnectionPool(int maxTotal, int maxHost, int maxIdle, long maxIdleAgeNanos, Consumer<Connection> closer) {
+    public ConnectionPool(int maxTotal, int maxHost, int maxIdle, long maxIdleAgeNanos, long maxLifetimeNanos,
+                          Consumer<Connection> closer) {
         this.maxTotal = maxTotal;
         this.maxHost = maxHost;
         this.maxIdle = maxIdle;
         this.maxIdleAgeNanos = maxIdleAgeNanos;
+        this.maxLifetimeNanos = maxLifetimeNanos;
         this.closer = closer;
     }
 
@@ -51,7 +54,7 @@ public final class ConnectionPool {
             if (idle.isEmpty()) {
                 idleByOrigin.remove(origin);
             }
-            if (nowNanos - c.idleSinceNanos() <= maxIdleAgeNanos) {
+            if (nowNanos - c.idleSinceNanos() < maxIdleAgeNanos && nowNanos - c.createdNanos() < maxLifetimeNanos) {
                 return c;
             }
             closer.accept(c);
@@ -140,11 +143,16 @@ public final class ConnectionPool {
         closer.accept(c);
     }
 
+    /** When the oldest idle connection passes its idle age; only meaningful while {@link #idleCount()} > 0. */
+    public long nextIdleExpiry() {
+        return idleOldestFirst.iterator().next().idleSinceNanos() + maxIdleAgeNanos;
+    }
+
     /** Closes idle connections whose idle age passed the limit. */
     public void closeExpired(long nowNanos) {
         for (Iterator<Connection> it = idleOldestFirst.iterator(); it.hasNext(); ) {
             Connection c = it.next();
-            if (nowNanos - c.idleSinceNanos() <= maxIdleAgeNanos) {
+            if (nowNanos - c.idleSinceNanos() < maxIdleAgeNanos) {
                 return;
             }
             it.remove();

@@ -182,7 +182,6 @@ public final class SelectorLoop implements Runnable {
             it.remove();
             if (key.isValid()) {
                 multi.socketAction(key.channel(), events(key.readyOps()));
-                afterConnect(key);
             }
         }
         if (timerDeadlineNanos != NONE && System.nanoTime() - timerDeadlineNanos >= 0) {
@@ -283,22 +282,21 @@ public final class SelectorLoop implements Runnable {
         timerDeadlineNanos = timeoutMs < 0 ? NONE : System.nanoTime() + timeoutMs * 1_000_000;
     }
 
-    /** curl's single OUT is OP_CONNECT while a TCP connect is pending and OP_WRITE after it. */
-    private static int interestOps(SelectableChannel socket, PollAction what) {
+    /**
+     * curl's single OUT is OP_CONNECT while a TCP connect is pending and OP_WRITE after it. Both
+     * are asked for while pending: NIO reports OP_WRITE only once connected, so when the connect
+     * completes inside a run of the multi handle (no new callback, OUT is unchanged) the key
+     * already waits for writability instead of an OP_CONNECT that never fires again.
+     */
+    public static int interestOps(SelectableChannel socket, PollAction what) {
         int ops = what.wantsRead() ? SelectionKey.OP_READ : 0;
         if (what.wantsWrite()) {
-            boolean connecting = socket instanceof SocketChannel sc && sc.isConnectionPending();
-            ops |= connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+            ops |= SelectionKey.OP_WRITE;
+            if (socket instanceof SocketChannel sc && sc.isConnectionPending()) {
+                ops |= SelectionKey.OP_CONNECT;
+            }
         }
         return ops;
-    }
-
-    /** A connect that finished leaves OP_CONNECT behind, which never fires again: swap it for OP_WRITE. */
-    private static void afterConnect(SelectionKey key) {
-        if (key.isValid() && (key.interestOps() & SelectionKey.OP_CONNECT) != 0
-                && key.channel() instanceof SocketChannel sc && !sc.isConnectionPending()) {
-            key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE);
-        }
     }
 
     private static int events(int readyOps) {

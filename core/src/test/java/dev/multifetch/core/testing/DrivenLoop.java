@@ -8,12 +8,12 @@ import dev.multifetch.core.PollAction;
 import dev.multifetch.core.SocketCallback;
 import dev.multifetch.core.TimerCallback;
 import dev.multifetch.core.Transfer;
+import dev.multifetch.core.engine.SelectorLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,7 +128,6 @@ public final class DrivenLoop implements AutoCloseable {
             if (key.isValid()) {
                 int events = (key.isReadable() ? CSelect.IN : 0) | (key.isWritable() || key.isConnectable() ? CSelect.OUT : 0);
                 multi.socketAction(key.channel(), events);
-                fixConnect(key);
             }
         }
         if (timerSet && clock.getAsLong() - timerDeadline >= 0) {
@@ -164,8 +163,7 @@ public final class DrivenLoop implements AutoCloseable {
                 key.interestOps(0);
             }
         } else {
-            int ops = (what.wantsRead() ? SelectionKey.OP_READ : 0) | (what.wantsWrite()
-                    ? (socket instanceof SocketChannel sc && sc.isConnectionPending() ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE) : 0);
+            int ops = SelectorLoop.interestOps(socket, what);
             try {
                 keys.put(socket, socket.register(selector, ops));
             } catch (IOException e) {
@@ -180,13 +178,6 @@ public final class DrivenLoop implements AutoCloseable {
         timerSet = timeoutMs >= 0;
         timerDeadline = clock.getAsLong() + timeoutMs * 1_000_000;
         timerHook.onTimer(timeoutMs);
-    }
-
-    private static void fixConnect(SelectionKey key) {
-        if (key.isValid() && (key.interestOps() & SelectionKey.OP_CONNECT) != 0
-                && key.channel() instanceof SocketChannel sc && !sc.isConnectionPending()) {
-            key.interestOps((key.interestOps() & ~SelectionKey.OP_CONNECT) | SelectionKey.OP_WRITE);
-        }
     }
 
     /** Closes the multi handle, then the selector. */

@@ -1,0 +1,296 @@
+package dev.multifetch.core;
+
+import dev.multifetch.core.ConnectPolicy.Verdict;
+import dev.multifetch.core.MultiOptions.HostPort;
+import dev.multifetch.core.connection.Connection;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * From "this transfer may open a connection" to a connected socket: connect-to and resolve
+ * overrides, the DNS cache, lookups on the resolver threads, the connect policy, and two
+ * connect lanes raced as curl's happy eyeballs (the second address family starts after a head
+ * start, or at once when the first runs out). Driving thread only.
+ *
+ * <p>libcurl: {@code lib/connect.c} (eyeballers), {@code lib/hostip.c}, {@code cf-socket.c}.
+ */
+final class ConnectPhase {
+
+    private final Multi multi;
+    private final TransferRunner runner;
+
+    ConnectPhase(Multi multi, TransferRunner runner) {
+        this.multi = multi;
+        this.runner = runner;
+    }
+
+    /** Starts a new connection for a transfer holding a slot: finds addresses, or starts a lookup. */
+    boolean start(Transfer t) {
+        MultiOptions options = multi.options();
+        Duration connectTimeout = t.request().connectTimeout() != null ? t.request().connectTimeout() : options.connectTimeout();
+        multi.expire(t, Transfer.EXPIRE_CONNECT, multi.now() + connectTimeout.toNanos());
+        String host = t.target.origin().host();
+        int port = t.target.origin().port();
+        HostPort via = options.connectTo(host, port);
+        t.connectHost = via == null ? host : via.host();
+        t.connectPort = via == null ? port : via.port();
+        List<InetAddress> known = options.resolveOverride(t.connectHost, t.connectPort);
+        if (known == null) {
+            known = multi.dnsCache().get(t.connectHost, multi.now());
+        }
+        if (known == null) {
+            InetAddress literal = literalAddress(t.connectHost);
+            known = literal == null ? null : List.of(literal);
+        }
+        if (known != null) {
+            return addressesKnown(t, known);
+        }
+        t.addresses = null;
+        t.resolveError = null;
+        t.resolveToken++;
+        runner.transition(t, TransferState.RESOLVING);
+        runner.listen(t, l -> l.dnsStart(t, t.connectHost));
+        multi.startResolve(t, t.connectHost);
+        return false;
+    }
+
+    /** RESOLVING: waits for the resolver's answer (delivered by the multi handle). */
+    boolean resolving(Transfer t) {
+        if (t.addresses == null && t.resolveError == null) {
+            return false;
+        }
+        if (t.addresses == null || t.addresses.isEmpty()) {
+            Exception cause = t.resolveError != null ? t.resolveError : new UnknownHostException(t.connectHost);
+            runner.listen(t, l -> l.dnsFailed(t, t.connectHost, cause));
+            String why = cause instanceof UnknownHostException ? "" : " (" + cause + ")";
+            return runner.fail(t, FetchError.COULDNT_RESOLVE_HOST, "Could not resolve host: " + t.connectHost + why, cause);
+        }
+        multi.dnsCache().put(t.connectHost, t.addresses, multi.now());
+        List<InetAddress> found = t.addresses;
+        runner.listen(t, l -> l.dnsEnd(t, t.connectHost, found));
+        return addressesKnown(t, found);
+    }
+
+    private boolean addressesKnown(Transfer t, List<InetAddress> addresses) {
+        t.addresses = addresses;
+        t.namelookupNanos = multi.now() - t.startNanos;
+        boolean firstIsV6 = addresses.get(0) instanceof Inet6Address;
+        for (InetAddress a : addresses) {
+            ((a instanceof Inet6Address) == firstIsV6 ? t.firstFamily : t.otherFamily).add(a);
+        }
+        runner.transition(t, TransferState.CONNECTING);
+        return true;
+    }
+
+    /** CONNECTING: checks the attempts in flight, starts more as the lanes free up, picks the winner. */
+    boolean connecting(Transfer t) {
+        for (int round = 0; round <= t.addresses.size(); round++) {
+            Connection won = poll(t, true);
+            if (won == null) {
+                won = poll(t, false);
+            }
+            if (won != null) {
+                return connected(t, won);
+            }
+            boolean started = refill(t);
+            if (t.laneFirst == null && t.laneOther == null) {
+                return runner.fail(t, FetchError.COULDNT_CONNECT, failureMessage(t), null);
+            }
+            if (!started) {
+                break;
+            }
+        }
+        // announced only now, so a connect that completes at once costs no OUT round trip
+        for (Connection attempt : new Connection[] {t.laneFirst, t.laneOther}) {
+            if (attempt != null) {
+                multi.want(attempt.channel(), t, PollAction.OUT);
+            }
+        }
+        return false;
+    }
+
+    /** Starts an attempt in each lane that is free and allowed to run; true if any started. */
+    private boolean refill(Transfer t) {
+        boolean started = false;
+        if (t.laneFirst == null && !t.firstFamily.isEmpty()) {
+            t.laneFirst = startNext(t, t.firstFamily);
+            started = t.laneFirst != null;
+            if (started && !t.otherFamily.isEmpty() && !t.otherFamilyStarted) {
+                multi.expire(t, Transfer.EXPIRE_HAPPY_EYEBALLS, multi.now() + multi.options().happyEyeballsTimeout().toNanos());
+            }
+        }
+        if (!t.otherFamilyStarted && !t.otherFamily.isEmpty()) {
+            var headStart = t.expiries[Transfer.EXPIRE_HAPPY_EYEBALLS];
+            boolean headStartOver = headStart != null && multi.now() - headStart.atNanos() >= 0;
+            t.otherFamilyStarted = headStartOver || (t.laneFirst == null && t.firstFamily.isEmpty());
+        }
+        if (t.otherFamilyStarted && t.laneOther == null && !t.otherFamily.isEmpty()) {
+            t.laneOther = startNext(t, t.otherFamily);
+            started |= t.laneOther != null;
+        }
+        return started;
+    }
+
+    /** Opens a socket to the next allowed address of {@code family}; null when none is left. */
+    private Connection startNext(Transfer t, ArrayDeque<InetAddress> family) {
+        while (!family.isEmpty()) {
+            InetSocketAddress address = new InetSocketAddress(family.poll(), t.connectPort);
+            Verdict verdict = judge(t, address);
+            if (!verdict.allowed()) {
+                String denial = address.getAddress().getHostAddress() + " (" + verdict.reason() + ")";
+                t.deniedReasons = t.deniedReasons == null ? denial : t.deniedReasons + "; " + denial;
+                continue;
+            }
+            runner.listen(t, l -> l.connectStart(t, address));
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                configure(channel);
+                Connection attempt = new Connection(t.target.origin(), channel, address, multi.now());
+                channel.connect(address);
+                return attempt;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(channel);
+                recordFailure(t, address, e);
+            }
+        }
+        return null;
+    }
+
+    private Verdict judge(Transfer t, InetSocketAddress address) {
+        try {
+            Verdict v = multi.options().connectPolicy().check(t.connectHost, address);
+            return v == null ? Verdict.deny("the policy gave no verdict") : v;
+        } catch (RuntimeException e) {
+            return Verdict.deny("the policy threw " + e);
+        }
+    }
+
+    private void configure(SocketChannel channel) throws IOException {
+        MultiOptions options = multi.options();
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+        if (options.sendBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+        }
+        if (options.receiveBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+    }
+
+    /** Checks one lane's attempt; returns it if connected, clears the lane if it failed. */
+    private Connection poll(Transfer t, boolean first) {
+        Connection attempt = first ? t.laneFirst : t.laneOther;
+        if (attempt == null) {
+            return null;
+        }
+        try {
+            if (!attempt.channel().finishConnect()) {
+                return null;
+            }
+        } catch (IOException e) {
+            clearLane(t, first);
+            multi.closeChannel(attempt);
+            recordFailure(t, attempt.remote(), e);
+            return null;
+        }
+        clearLane(t, first);
+        return attempt;
+    }
+
+    private boolean connected(Transfer t, Connection winner) {
+        abandon(t);
+        t.conn = winner;
+        t.slotHeld = false;
+        winner.beginUse();
+        t.connects++;
+        t.connectNanos = multi.now() - t.startNanos;
+        runner.listen(t, l -> l.connectEnd(t, winner.remote()));
+        runner.listen(t, l -> l.connectionAcquired(t, winner.id(), false));
+        runner.transition(t, TransferState.PROTOCONNECT);
+        return true;
+    }
+
+    /** Closes every attempt still in flight (REMOVE first) and forgets the addresses left. */
+    void abandon(Transfer t) {
+        for (Connection attempt : new Connection[] {t.laneFirst, t.laneOther}) {
+            if (attempt != null) {
+                multi.closeChannel(attempt);
+            }
+        }
+        t.laneFirst = null;
+        t.laneOther = null;
+        t.firstFamily.clear();
+        t.otherFamily.clear();
+        multi.cancelExpire(t, Transfer.EXPIRE_HAPPY_EYEBALLS);
+    }
+
+    private static void clearLane(Transfer t, boolean first) {
+        if (first) {
+            t.laneFirst = null;
+        } else {
+            t.laneOther = null;
+        }
+    }
+
+    private void recordFailure(Transfer t, InetSocketAddress address, Exception e) {
+        String attempt = address.getAddress().getHostAddress() + ": " + TransferRunner.describe(e);
+        t.connectFailures = t.connectFailures == null ? attempt : t.connectFailures + "; " + attempt;
+        runner.listen(t, l -> l.connectFailed(t, address, e));
+    }
+
+    private String failureMessage(Transfer t) {
+        String where = t.connectHost + " port " + t.connectPort;
+        if (t.connectFailures == null && t.deniedReasons != null) {
+            return "denied by connect policy: " + where + ": " + t.deniedReasons;
+        }
+        String message = "Failed to connect to " + where + " after " + (multi.now() - t.startNanos) / 1_000_000 + " ms: "
+                + t.connectFailures;
+        return t.deniedReasons == null ? message : message + "; denied by connect policy: " + t.deniedReasons;
+    }
+
+    /** The address of an IP literal, found without any lookup; null for a name. */
+    static InetAddress literalAddress(String host) {
+        try {
+            if (host.indexOf(':') >= 0) {
+                return InetAddress.getByName(host);
+            }
+            String[] parts = host.split("\\.", -1);
+            if (parts.length != 4) {
+                return null;
+            }
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+                    return null;
+                }
+                int octet = Integer.parseInt(parts[i]);
+                if (octet > 255) {
+                    return null;
+                }
+                bytes[i] = (byte) octet;
+            }
+            return InetAddress.getByAddress(host, bytes);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // never announced and never connected: nothing else to undo
+            }
+        }
+    }
+}

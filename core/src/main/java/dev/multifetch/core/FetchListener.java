@@ -1,0 +1,63 @@
+package dev.multifetch.core;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Hears each step of every transfer of a multi handle, in start/end/failed pairs, for metrics
+ * and logs (OkHttp's EventListener, libcurl's debug and progress hooks). Every method has an
+ * empty default. Called on the driving (selector) thread: it must return quickly and never
+ * block. A method that throws ends that transfer with {@link FetchError#ABORTED_BY_CALLBACK};
+ * from {@link #transferDone} and {@link #transferFailed} the exception is only logged.
+ */
+public interface FetchListener {
+
+    /** The listener that hears nothing. */
+    FetchListener NONE = new FetchListener() { };
+
+    /** The transfer waits for a connection slot (a connection limit was reached). */
+    default void transferQueued(Transfer transfer) { }
+
+    /** The transfer got a slot after waiting {@code queuedNanos}. */
+    default void transferDequeued(Transfer transfer, long queuedNanos) { }
+
+    /** A host-name lookup starts (not called for IP literals, overrides or cached answers). */
+    default void dnsStart(Transfer transfer, String host) { }
+
+    /** A host-name lookup gave {@code addresses}. */
+    default void dnsEnd(Transfer transfer, String host, List<InetAddress> addresses) { }
+
+    /** A host-name lookup failed. */
+    default void dnsFailed(Transfer transfer, String host, Exception cause) { }
+
+    /** A TCP connect to {@code address} starts. */
+    default void connectStart(Transfer transfer, InetSocketAddress address) { }
+
+    /** A TCP connect to {@code address} succeeded. */
+    default void connectEnd(Transfer transfer, InetSocketAddress address) { }
+
+    /** A TCP connect to {@code address} failed (another address may follow). */
+    default void connectFailed(Transfer transfer, InetSocketAddress address, Exception cause) { }
+
+    /** The transfer has a connection: a new one, or one {@code reused} from the cache. */
+    default void connectionAcquired(Transfer transfer, long connectionId, boolean reused) { }
+
+    /** The transfer let go of its connection: back to the cache if {@code kept}, else closed. */
+    default void connectionReleased(Transfer transfer, long connectionId, boolean kept) { }
+
+    /** The whole request ({@code bytes} on the wire) was written. */
+    default void requestSent(Transfer transfer, long bytes) { }
+
+    /** The final response's status line and headers arrived. */
+    default void responseHeaders(Transfer transfer, int status) { }
+
+    /** The response body ended after {@code bytes} decoded bytes. */
+    default void responseBodyEnd(Transfer transfer, long bytes) { }
+
+    /** The transfer finished with a response. */
+    default void transferDone(Transfer transfer, FetchResponse response) { }
+
+    /** The transfer finished with an error. */
+    default void transferFailed(Transfer transfer, FetchException failure) { }
+}

@@ -3,7 +3,7 @@ package dev.multifetch.core;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.connection.ConnectionPool;
 import dev.multifetch.core.connection.DnsCache;
-import dev.multifetch.core.connection.Resolver;
+import dev.multifetch.core.connection.Mailbox;
 import dev.multifetch.core.multi.SocketRegistry;
 import dev.multifetch.core.timer.TimerQueue;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
@@ -60,7 +60,7 @@ public final class Multi implements AutoCloseable {
     private final ArrayDeque<Message> messages = new ArrayDeque<>();
     private final Set<Transfer> added = new LinkedHashSet<>();
     private final ConnectionPool pool;
-    private final Resolver resolver;
+    private final Mailbox mailbox;
     private final DnsCache dnsCache;
     private final TransferRunner runner;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
@@ -86,7 +86,7 @@ public final class Multi implements AutoCloseable {
         this.pool = new ConnectionPool(options.maxTotalConnections(), options.maxHostConnections(),
                 options.maxConnects(), options.maxIdleAge().toNanos(), options.maxLifetime().toNanos(), this::closeConnection);
         this.dnsCache = new DnsCache(options.dnsCacheTimeout().toNanos());
-        this.resolver = new Resolver(options.hostResolver(), options.resolverThreads());
+        this.mailbox = new Mailbox(options.resolverThreads());
         this.runner = new TransferRunner(this);
     }
 
@@ -168,8 +168,8 @@ public final class Multi implements AutoCloseable {
             Object owner = entry.owner();
             if (owner instanceof Transfer t) {
                 markDirty(t);
-            } else if (owner == resolver) {
-                deliverResolved();
+            } else if (owner == mailbox) {
+                deliverReplies();
             } else if (owner instanceof Connection c) {
                 checkIdle(c);
             }
@@ -297,10 +297,10 @@ public final class Multi implements AutoCloseable {
         for (Connection c : pool.drainIdle()) {
             closeConnection(c);
         }
-        if (resolver.hasChannel()) {
-            sockets.remove(resolver.channel());
+        if (mailbox.hasChannel()) {
+            sockets.remove(mailbox.channel());
         }
-        resolver.close();
+        mailbox.close();
         closed = true;
         callbackFailure = null;
     }
@@ -350,8 +350,29 @@ public final class Multi implements AutoCloseable {
     }
 
     void startResolve(Transfer t, String host) {
-        resolver.resolve(t, t.resolveToken, host);
-        sockets.want(resolver.channel(), null, resolver, PollAction.IN);
+        long token = t.resolveToken;
+        HostResolver hostResolver = options.hostResolver();
+        offload(() -> hostResolver.resolve(host), (addresses, error) -> {
+            if (t.multi == this && t.state == TransferState.RESOLVING && t.resolveToken == token) {
+                t.addresses = addresses == null ? null : List.of(addresses);
+                t.resolveError = error;
+                markDirty(t);
+            }
+        });
+    }
+
+    /**
+     * Runs blocking {@code work} off the driving thread; {@code reply} runs back on it, inside a
+     * later socket action for the mailbox's pipe (announced IN while work is outstanding).
+     */
+    <T> void offload(java.util.concurrent.Callable<T> work, java.util.function.BiConsumer<T, Exception> reply) {
+        mailbox.submit(work, reply);
+        sockets.want(mailbox.channel(), null, mailbox, PollAction.IN);
+    }
+
+    /** Runs the transfer again on this action's pass (data is buffered where the selector cannot see it). */
+    void runAgain(Transfer t) {
+        markDirty(t);
     }
 
     void postMessage(Transfer t) {
@@ -369,6 +390,7 @@ public final class Multi implements AutoCloseable {
     /** Closes a connection's socket (REMOVE first) without touching slots: a failed connect attempt. */
     void closeChannel(Connection c) {
         sockets.remove(c.channel());
+        c.transport().shutdown();
         try {
             c.channel().close();
         } catch (IOException ignored) {
@@ -433,17 +455,10 @@ public final class Multi implements AutoCloseable {
         }
     }
 
-    private void deliverResolved() {
-        for (Resolver.Result r : resolver.drain()) {
-            Transfer t = (Transfer) r.owner();
-            if (t.multi == this && t.state == TransferState.RESOLVING && t.resolveToken == r.token()) {
-                t.addresses = r.addresses() == null ? null : List.of(r.addresses());
-                t.resolveError = r.error();
-                markDirty(t);
-            }
-        }
-        if (resolver.outstanding() == 0) {
-            sockets.remove(resolver.channel());
+    private void deliverReplies() {
+        mailbox.drain();
+        if (mailbox.outstanding() == 0) {
+            sockets.remove(mailbox.channel());
         }
     }
 
@@ -454,8 +469,8 @@ public final class Multi implements AutoCloseable {
         }
         int n;
         try {
-            n = c.channel().read(readBuffer.clear());
-        } catch (IOException e) {
+            n = c.transport().read(readBuffer.clear());
+        } catch (IOException | RuntimeException e) {
             n = -1;
         }
         if (n != 0) {

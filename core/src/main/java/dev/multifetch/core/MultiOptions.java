@@ -42,6 +42,7 @@ public final class MultiOptions {
     private final int receiveBufferSize;
     private final ConnectPolicy connectPolicy;
     private final FetchListener listener;
+    private final TlsConfig tls;
     private final LongSupplier nanoClock;
     private final Map<String, List<InetAddress>> resolveOverrides;
     private final Map<String, HostPort> connectTo;
@@ -69,6 +70,7 @@ public final class MultiOptions {
         this.receiveBufferSize = b.receiveBufferSize;
         this.connectPolicy = b.connectPolicy;
         this.listener = b.listener;
+        this.tls = b.tls;
         this.nanoClock = b.nanoClock;
         this.resolveOverrides = Map.copyOf(b.resolveOverrides);
         this.connectTo = Map.copyOf(b.connectTo);
@@ -104,6 +106,7 @@ public final class MultiOptions {
         b.receiveBufferSize = receiveBufferSize;
         b.connectPolicy = connectPolicy;
         b.listener = listener;
+        b.tls = tls;
         b.nanoClock = nanoClock;
         b.resolveOverrides.putAll(resolveOverrides);
         b.connectTo.putAll(connectTo);
@@ -225,6 +228,11 @@ public final class MultiOptions {
         return nanoClock;
     }
 
+    /** How https connections are secured; {@link TlsConfig#DEFAULT} (verified) unless set. */
+    public TlsConfig tls() {
+        return tls != null ? tls : TlsConfig.DEFAULT;
+    }
+
     /** Fixed addresses for {@code host} and {@code port}, or null. libcurl: CURLOPT_RESOLVE. */
     public List<InetAddress> resolveOverride(String host, int port) {
         return resolveOverrides.get(key(host, port));
@@ -268,6 +276,7 @@ public final class MultiOptions {
         private int receiveBufferSize = 0;
         private ConnectPolicy connectPolicy = ConnectPolicy.ALLOW_ALL;
         private FetchListener listener = FetchListener.NONE;
+        private TlsConfig tls;
         private LongSupplier nanoClock = System::nanoTime;
         private final Map<String, List<InetAddress>> resolveOverrides = new HashMap<>();
         private final Map<String, HostPort> connectTo = new HashMap<>();
@@ -460,6 +469,12 @@ public final class MultiOptions {
         public Builder nanoClock(LongSupplier value) {
             Objects.requireNonNull(value, "nanoClock");
             this.nanoClock = value;
+            return this;
+        }
+
+        /** Sets how https connections are secured (trust, client certificate, versions). */
+        public Builder tls(TlsConfig value) {
+            this.tls = Objects.requireNonNull(value, "tls");
             return this;
         }
 

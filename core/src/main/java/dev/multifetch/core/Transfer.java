@@ -58,6 +58,7 @@ public final class Transfer {
     String connectFailures;
     String deniedReasons;
     RuntimeException listenerFailure;
+    boolean tlsTaskRunning;
     ByteBuffer requestBytes;
     ResponseParser parser;
 
@@ -101,6 +102,7 @@ public final class Transfer {
         connectFailures = null;
         deniedReasons = null;
         listenerFailure = null;
+        tlsTaskRunning = false;
         bytesSent = 0;
         bytesReceived = 0;
         lastReadNanos = 0;

@@ -1,6 +1,7 @@
 package dev.multifetch.core;
 
 import dev.multifetch.core.connection.Connection;
+import dev.multifetch.core.connection.Transport;
 import dev.multifetch.core.http1.HttpException;
 import dev.multifetch.core.http1.RequestWriter;
 import dev.multifetch.core.http1.ResponseParser;
@@ -8,7 +9,6 @@ import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
 
@@ -29,10 +29,12 @@ final class TransferRunner {
 
     private final Multi multi;
     private final ConnectPhase connectPhase;
+    private final TlsPhase tlsPhase;
 
     TransferRunner(Multi multi) {
         this.multi = multi;
         this.connectPhase = new ConnectPhase(multi, this);
+        this.tlsPhase = new TlsPhase(multi, this);
     }
 
     /** Runs a transfer until it must wait for an event, or has finished. */
@@ -89,7 +91,6 @@ final class TransferRunner {
                 multi.enqueuePending(t);
                 listen(t, l -> l.transferQueued(t));
             }
-            case PROTOCONNECT -> multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
             case DONE -> multi.cancelExpiries(t);
             case MSGSENT -> t.totalNanos = multi.now() - t.startNanos;
             default -> { }
@@ -125,6 +126,9 @@ final class TransferRunner {
         long picked = multi.now() - t.startNanos;
         t.namelookupNanos = picked;
         t.connectNanos = picked;
+        if (t.target.origin().scheme().equals("https")) {
+            t.appconnectNanos = picked;
+        }
         multi.want(t.conn.channel(), t, PollAction.IN);
         long id = t.conn.id();
         listen(t, l -> l.connectionAcquired(t, id, true));
@@ -152,25 +156,29 @@ final class TransferRunner {
     }
 
     private boolean protoconnect(Transfer t) {
-        transition(t, TransferState.DO);
-        return true;
+        if (!t.target.origin().scheme().equals("https")) {
+            multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
+            transition(t, TransferState.DO);
+            return true;
+        }
+        return tlsPhase.handshake(t);
     }
 
     private boolean doRequest(Transfer t) {
         if (t.pretransferNanos == 0) {
             t.pretransferNanos = multi.now() - t.startNanos;
         }
-        SocketChannel channel = t.conn.channel();
+        Transport transport = t.conn.transport();
         try {
-            int n = channel.write(t.requestBytes);
+            int n = transport.write(t.requestBytes);
             t.bytesSent += n;
             t.speedWindowBytes += n;
+            if (t.requestBytes.hasRemaining() || !transport.flush()) {
+                multi.want(t.conn.channel(), t, PollAction.OUT);
+                return false;
+            }
         } catch (IOException e) {
             return staleRetry(t) || fail(t, FetchError.SEND_ERROR, "Failed sending the request: " + describe(e), e);
-        }
-        if (t.requestBytes.hasRemaining()) {
-            multi.want(channel, t, PollAction.OUT);
-            return false;
         }
         long sent = t.requestBytes.limit();
         listen(t, l -> l.requestSent(t, sent));
@@ -195,10 +203,11 @@ final class TransferRunner {
 
     private boolean perform(Transfer t) {
         ByteBuffer buf = multi.readBuffer();
+        Transport transport = t.conn.transport();
         for (int i = 0; i < READS_PER_TURN; i++) {
             int n;
             try {
-                n = t.conn.channel().read(buf.clear());
+                n = transport.read(buf.clear());
             } catch (IOException e) {
                 return staleRetry(t) || fail(t, FetchError.RECV_ERROR,
                         "Failure when receiving data from the peer: " + describe(e), e);
@@ -230,6 +239,10 @@ final class TransferRunner {
             } catch (HttpException e) {
                 return fail(t, e.error(), e.getMessage(), null);
             }
+        }
+        if (transport.hasBufferedInput()) {
+            // decrypted bytes wait here, not in the socket: the selector would never say so
+            multi.runAgain(t);
         }
         return false;
     }
@@ -340,10 +353,11 @@ final class TransferRunner {
             return "Operation timed out after " + millis(now - t.startNanos) + " ms in state " + t.state + describeProgress(t);
         }
         Expiry<Transfer> connect = t.expiries[Transfer.EXPIRE_CONNECT];
-        if (connect != null && now - connect.atNanos() >= 0
-                && (t.state == TransferState.RESOLVING || t.state == TransferState.CONNECTING)) {
+        if (connect != null && now - connect.atNanos() >= 0 && (t.state == TransferState.RESOLVING
+                || t.state == TransferState.CONNECTING || t.state == TransferState.PROTOCONNECT)) {
             String phase = t.state == TransferState.RESOLVING ? "Resolving host " + t.connectHost
-                    : "Connecting to " + t.connectHost + " port " + t.connectPort;
+                    : t.state == TransferState.CONNECTING ? "Connecting to " + t.connectHost + " port " + t.connectPort
+                    : "TLS handshake with " + t.target.origin().host();
             return "Connection timed out: " + phase + " took more than " + millis(now - t.startNanos) + " ms";
         }
         if (t.state == TransferState.PERFORMING) {

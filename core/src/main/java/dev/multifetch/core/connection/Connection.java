@@ -19,6 +19,7 @@ public final class Connection {
     private final long createdNanos;
     private long idleSinceNanos;
     private int uses;
+    private Transport transport;
 
     /** Wraps a connected (or connecting) channel to {@code origin} at {@code remote}. */
     public Connection(Origin origin, SocketChannel channel, InetSocketAddress remote, long createdNanos) {
@@ -26,6 +27,17 @@ public final class Connection {
         this.channel = channel;
         this.remote = remote;
         this.createdNanos = createdNanos;
+        this.transport = new PlainTransport(channel);
+    }
+
+    /** How bytes cross this connection: plain until TLS is layered on. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Layers {@code transport} (TLS) over the socket. */
+    public void transport(Transport transport) {
+        this.transport = transport;
     }
 
     /** Unique id, for logs. libcurl: CURLINFO_CONN_ID. */

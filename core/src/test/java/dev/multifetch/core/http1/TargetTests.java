@@ -32,6 +32,15 @@ class TargetTests {
     }
 
     @Test
+    void httpsDefaultsToPort443() throws HttpException {
+        Target t = Target.parse("https://example.com/x");
+
+        assertThat(t.origin().scheme()).isEqualTo("https");
+        assertThat(t.origin().port()).isEqualTo(443);
+        assertThat(t.hostHeader()).isEqualTo("example.com");
+    }
+
+    @Test
     void ipv6LiteralKeepsBracketsInHostHeaderOnly() throws HttpException {
         Target t = Target.parse("http://[::1]:9000/x");
 
@@ -46,7 +55,6 @@ class TargetTests {
         "'http://host:99999/', URL_MALFORMAT",
         "'http:///path', URL_MALFORMAT",
         "'ftp://127.0.0.1/', UNSUPPORTED_PROTOCOL",
-        "'https://127.0.0.1/', UNSUPPORTED_PROTOCOL",
         "'gopher://x/', UNSUPPORTED_PROTOCOL"
     })
     void unusableUrlsFailWithTheirCurlError(String url, FetchError expected) {

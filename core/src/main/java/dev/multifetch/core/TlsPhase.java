@@ -1,0 +1,131 @@
+package dev.multifetch.core;
+
+import dev.multifetch.core.connection.Connection;
+import dev.multifetch.core.tls.TlsTransport;
+import java.io.EOFException;
+import java.io.IOException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * PROTOCONNECT for https: the TLS handshake on the driving thread, its delegated tasks on the
+ * multi handle's worker threads (the transfer waits with no socket interest meanwhile), and the
+ * mapping of failures to curl's errors: a certificate that does not verify is
+ * {@link FetchError#PEER_FAILED_VERIFICATION} with the reason, anything else
+ * {@link FetchError#SSL_CONNECT_ERROR}. libcurl: {@code vtls/} connect filters.
+ */
+final class TlsPhase {
+
+    private final Multi multi;
+    private final TransferRunner runner;
+
+    TlsPhase(Multi multi, TransferRunner runner) {
+        this.multi = multi;
+        this.runner = runner;
+    }
+
+    /** Moves the handshake on; true once it is done (state DO) or failed. */
+    boolean handshake(Transfer t) {
+        if (t.tlsTaskRunning) {
+            return false;
+        }
+        Connection conn = t.conn;
+        TlsTransport tls = conn.transport() instanceof TlsTransport existing ? existing : begin(t, conn);
+        TlsTransport.Step step;
+        try {
+            step = tls.handshake();
+        } catch (IOException | RuntimeException e) {
+            return fail(t, e);
+        }
+        switch (step) {
+            case DONE -> {
+                t.appconnectNanos = multi.now() - t.startNanos;
+                multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
+                runner.transition(t, TransferState.DO);
+                return true;
+            }
+            case NEED_READ -> multi.want(conn.channel(), t, PollAction.IN);
+            case NEED_WRITE -> multi.want(conn.channel(), t, PollAction.OUT);
+            case NEED_TASK -> runTasks(t, conn, tls.delegatedTasks());
+            default -> throw new IllegalStateException("handshake step: " + step);
+        }
+        return false;
+    }
+
+    private TlsTransport begin(Transfer t, Connection conn) {
+        TlsConfig config = multi.options().tls();
+        TlsTransport tls = new TlsTransport(config.createEngine(t.target.origin().host(), t.target.origin().port()), conn.channel());
+        conn.transport(tls);
+        return tls;
+    }
+
+    /** Certificate checks and key exchange can take milliseconds: never on the driving thread. */
+    private void runTasks(Transfer t, Connection conn, List<Runnable> tasks) {
+        t.tlsTaskRunning = true;
+        multi.want(conn.channel(), t, PollAction.NONE);
+        multi.offload(() -> {
+            for (Runnable task : tasks) {
+                task.run();
+            }
+            return null;
+        }, (ignored, error) -> {
+            if (t.multi == multi && t.conn == conn) {
+                t.tlsTaskRunning = false;
+                multi.runAgain(t);
+            }
+        });
+    }
+
+    private boolean fail(Transfer t, Exception e) {
+        String host = t.target.origin().host();
+        CertificateException cert = certificateCause(e);
+        if (cert != null) {
+            return runner.fail(t, FetchError.PEER_FAILED_VERIFICATION,
+                    "SSL certificate problem for " + host + ": " + certificateReason(cert, host), e);
+        }
+        String why = e instanceof EOFException ? e.getMessage() : "TLS handshake with " + host + " failed: " + e.getMessage();
+        return runner.fail(t, FetchError.SSL_CONNECT_ERROR, why, e);
+    }
+
+    private static CertificateException certificateCause(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof CertificateException ce) {
+                return ce;
+            }
+            if (c instanceof CertPathValidatorException || isPathBuildingFailure(c)) {
+                return new CertificateException(c.getMessage(), c);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isPathBuildingFailure(Throwable c) {
+        return c.getClass().getName().endsWith("SunCertPathBuilderException")
+                || (c instanceof SSLHandshakeException && String.valueOf(c.getMessage()).contains("PKIX path"));
+    }
+
+    private static String certificateReason(CertificateException cert, String host) {
+        for (Throwable c = cert; c != null; c = c.getCause()) {
+            if (c instanceof CertificateExpiredException) {
+                return "certificate has expired (" + c.getMessage() + ")";
+            }
+            if (c instanceof CertificateNotYetValidException) {
+                return "certificate is not yet valid (" + c.getMessage() + ")";
+            }
+        }
+        String message = String.valueOf(cert.getMessage());
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("no name matching") || lower.contains("no subject alternative")) {
+            return "certificate does not match the host name " + host + " (" + message + ")";
+        }
+        if (lower.contains("pkix") || lower.contains("certification path") || lower.contains("unable to find valid")) {
+            return "unable to get a trusted certificate chain: self-signed or unknown issuer (" + message + ")";
+        }
+        return message;
+    }
+}

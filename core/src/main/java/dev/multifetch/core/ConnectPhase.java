@@ -81,7 +81,7 @@ final class ConnectPhase {
 
     private boolean addressesKnown(Transfer t, List<InetAddress> addresses) {
         t.addresses = addresses;
-        t.namelookupNanos = multi.now() - t.startNanos;
+        t.namelookupNanos += multi.now() - t.hopStartNanos;
         boolean firstIsV6 = addresses.get(0) instanceof Inet6Address;
         for (InetAddress a : addresses) {
             ((a instanceof Inet6Address) == firstIsV6 ? t.firstFamily : t.otherFamily).add(a);
@@ -212,7 +212,7 @@ final class ConnectPhase {
         t.slotHeld = false;
         winner.beginUse();
         t.connects++;
-        t.connectNanos = multi.now() - t.startNanos;
+        t.connectNanos += multi.now() - t.hopStartNanos;
         runner.listen(t, l -> l.connectEnd(t, winner.remote()));
         runner.listen(t, l -> l.connectionAcquired(t, winner.id(), false));
         runner.transition(t, TransferState.PROTOCONNECT);

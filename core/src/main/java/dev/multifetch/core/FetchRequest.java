@@ -3,9 +3,11 @@ package dev.multifetch.core;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One HTTP request to run: method, URL, headers, an optional body and per-request limits.
@@ -22,13 +24,22 @@ public final class FetchRequest {
     private final String method;
     private final String url;
     private final Headers headers;
-    private final byte[] body;
+    private final RequestBody body;
     private final Duration connectTimeout;
     private final Duration timeout;
     private final long maxBodySize;
     private final Duration readTimeout;
     private final long lowSpeedLimit;
     private final Duration lowSpeedTime;
+    private final List<String> acceptEncoding;
+    private final boolean followRedirects;
+    private final int maxRedirects;
+    private final Set<Integer> keepPostOn;
+    private final boolean unrestrictedAuth;
+    private final boolean expectContinue;
+    private final BodyConsumer bodyConsumer;
+    private final HeaderListener headerListener;
+    private final ProgressListener progressListener;
 
     private FetchRequest(Builder b) {
         this.method = b.method;
@@ -41,6 +52,46 @@ public final class FetchRequest {
         this.readTimeout = b.readTimeout;
         this.lowSpeedLimit = b.lowSpeedLimit;
         this.lowSpeedTime = b.lowSpeedTime;
+        this.acceptEncoding = List.copyOf(b.acceptEncoding);
+        this.followRedirects = b.followRedirects;
+        this.maxRedirects = b.maxRedirects;
+        this.keepPostOn = Set.copyOf(b.keepPostOn);
+        this.unrestrictedAuth = b.unrestrictedAuth;
+        this.expectContinue = b.expectContinue;
+        this.bodyConsumer = b.bodyConsumer;
+        this.headerListener = b.headerListener;
+        this.progressListener = b.progressListener;
+    }
+
+    /** A copy of this request for the next hop of a redirect. */
+    FetchRequest redirected(String newUrl, String newMethod, boolean dropBody, boolean dropCredentials) {
+        Builder b = new Builder(newUrl);
+        b.method = newMethod;
+        for (Map.Entry<String, String> h : headers.entries()) {
+            String name = h.getKey();
+            boolean credential = name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Cookie");
+            boolean framing = dropBody && (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Encoding"));
+            if (!(dropCredentials && credential) && !framing) {
+                b.headers.add(h);
+            }
+        }
+        b.body = dropBody ? null : body;
+        b.connectTimeout = connectTimeout;
+        b.timeout = timeout;
+        b.maxBodySize = maxBodySize;
+        b.readTimeout = readTimeout;
+        b.lowSpeedLimit = lowSpeedLimit;
+        b.lowSpeedTime = lowSpeedTime;
+        b.acceptEncoding.addAll(acceptEncoding);
+        b.followRedirects = followRedirects;
+        b.maxRedirects = maxRedirects;
+        b.keepPostOn.addAll(keepPostOn);
+        b.unrestrictedAuth = unrestrictedAuth;
+        b.expectContinue = expectContinue;
+        b.bodyConsumer = bodyConsumer;
+        b.headerListener = headerListener;
+        b.progressListener = progressListener;
+        return new FetchRequest(b);
     }
 
     /** A GET request for {@code url}. */
@@ -68,8 +119,8 @@ public final class FetchRequest {
         return headers;
     }
 
-    /** The request body, or {@code null} for none. The array is not copied: do not modify it. */
-    public byte[] body() {
+    /** The request body, or {@code null} for none. */
+    public RequestBody body() {
         return body;
     }
 
@@ -103,6 +154,51 @@ public final class FetchRequest {
         return lowSpeedTime;
     }
 
+    /** Content codings offered in {@code Accept-Encoding} and decoded; empty for none. libcurl: CURLOPT_ACCEPT_ENCODING. */
+    public List<String> acceptEncoding() {
+        return acceptEncoding;
+    }
+
+    /** Whether redirects are followed (off by default, as curl). libcurl: CURLOPT_FOLLOWLOCATION. */
+    public boolean followRedirects() {
+        return followRedirects;
+    }
+
+    /** Most redirects followed (default 30, -1 for no limit). libcurl: CURLOPT_MAXREDIRS. */
+    public int maxRedirects() {
+        return maxRedirects;
+    }
+
+    /** Whether a POST stays a POST after a redirect with {@code status} (301, 302 or 303). libcurl: CURLOPT_POSTREDIR. */
+    public boolean keepsPostOn(int status) {
+        return keepPostOn.contains(status);
+    }
+
+    /** Whether Authorization and Cookie headers are sent to other origins after a redirect. libcurl: CURLOPT_UNRESTRICTED_AUTH. */
+    public boolean unrestrictedAuth() {
+        return unrestrictedAuth;
+    }
+
+    /** Whether the body waits for {@code 100 Continue} (at most a second). libcurl: Expect: 100-continue. */
+    public boolean expectContinue() {
+        return expectContinue;
+    }
+
+    /** Where the body goes as it arrives, or {@code null} to keep it in memory. */
+    public BodyConsumer bodyConsumer() {
+        return bodyConsumer;
+    }
+
+    /** Hears every response head, or {@code null}. */
+    public HeaderListener headerListener() {
+        return headerListener;
+    }
+
+    /** Hears progress and may abort, or {@code null}. */
+    public ProgressListener progressListener() {
+        return progressListener;
+    }
+
     @Override
     public String toString() {
         return method + " " + url;
@@ -114,13 +210,22 @@ public final class FetchRequest {
         private String method = "GET";
         private final String url;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
-        private byte[] body;
+        private RequestBody body;
         private Duration connectTimeout;
         private Duration timeout;
         private long maxBodySize = -1;
         private Duration readTimeout;
         private long lowSpeedLimit = -1;
         private Duration lowSpeedTime;
+        private final List<String> acceptEncoding = new ArrayList<>();
+        private boolean followRedirects;
+        private int maxRedirects = 30;
+        private final Set<Integer> keepPostOn = new HashSet<>();
+        private boolean unrestrictedAuth;
+        private boolean expectContinue;
+        private BodyConsumer bodyConsumer;
+        private HeaderListener headerListener;
+        private ProgressListener progressListener;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -144,13 +249,90 @@ public final class FetchRequest {
 
         /** Sets the body; {@code null} for none. The array is not copied. */
         public Builder body(byte[] body) {
-            this.body = body;
+            this.body = body == null ? null : RequestBody.of(body);
             return this;
         }
 
         /** Sets the body to the UTF-8 bytes of {@code text}. */
         public Builder body(String text) {
             return body(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Sets the body: bytes, a file or a stream; {@code null} for none. */
+        public Builder body(RequestBody body) {
+            this.body = body;
+            return this;
+        }
+
+        /**
+         * Offers these content codings ({@code gzip}, {@code deflate}, {@code identity}) in
+         * {@code Accept-Encoding} and decodes responses that use them; none by default.
+         */
+        public Builder acceptEncoding(String... codings) {
+            for (String c : codings) {
+                String coding = c.strip().toLowerCase(java.util.Locale.ROOT);
+                if (!Set.of("gzip", "x-gzip", "deflate", "identity").contains(coding)) {
+                    throw new IllegalArgumentException("acceptEncoding: unsupported coding \"" + c + "\"");
+                }
+                acceptEncoding.add(coding);
+            }
+            return this;
+        }
+
+        /** Follows redirects (301, 302, 303, 307, 308), at most {@code maxRedirects} of them; -1 for no limit. */
+        public Builder followRedirects(int maxRedirects) {
+            if (maxRedirects < -1) {
+                throw new IllegalArgumentException("maxRedirects < -1: " + maxRedirects);
+            }
+            this.followRedirects = true;
+            this.maxRedirects = maxRedirects;
+            return this;
+        }
+
+        /** Follows redirects, at most 30 (curl's default). */
+        public Builder followRedirects() {
+            return followRedirects(30);
+        }
+
+        /** Keeps a POST a POST (with its body) after these redirect statuses (301, 302, 303). libcurl: CURLOPT_POSTREDIR. */
+        public Builder keepPostOnRedirect(int... statuses) {
+            for (int status : statuses) {
+                if (status != 301 && status != 302 && status != 303) {
+                    throw new IllegalArgumentException("keepPostOnRedirect: not 301, 302 or 303: " + status);
+                }
+                keepPostOn.add(status);
+            }
+            return this;
+        }
+
+        /** Sends Authorization and Cookie headers to other origins after redirects too (trust every target). */
+        public Builder unrestrictedAuth(boolean unrestricted) {
+            this.unrestrictedAuth = unrestricted;
+            return this;
+        }
+
+        /** Sends {@code Expect: 100-continue} and holds the body until the server agrees, or a second passes. */
+        public Builder expectContinue(boolean expect) {
+            this.expectContinue = expect;
+            return this;
+        }
+
+        /** Streams the body to {@code consumer} instead of keeping it in memory. */
+        public Builder bodyConsumer(BodyConsumer consumer) {
+            this.bodyConsumer = consumer;
+            return this;
+        }
+
+        /** Tells {@code listener} about every response head. */
+        public Builder headerListener(HeaderListener listener) {
+            this.headerListener = listener;
+            return this;
+        }
+
+        /** Tells {@code listener} about progress; it may abort. */
+        public Builder progressListener(ProgressListener listener) {
+            this.progressListener = listener;
+            return this;
         }
 
         /** Makes this a POST with the given body. */

@@ -1,5 +1,6 @@
 package dev.multifetch.core;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -18,10 +19,23 @@ public final class FetchResponse {
     private final String effectiveUrl;
     private final Timings timings;
     private final int connects;
+    private final Headers trailers;
+    private final int redirects;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    private final long bytesSent;
+    private final long bytesReceived;
+
+    /** Creates a response with the essentials (for adapters and tests). */
+    public FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body,
+                         String effectiveUrl, Timings timings, int connects) {
+        this(status, reason, httpVersion, headers, body, effectiveUrl, timings, connects, Headers.EMPTY, 0, null, null, 0, 0);
+    }
 
     /** Creates a response; used by the multi handle. */
     public FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body,
-                         String effectiveUrl, Timings timings, int connects) {
+                         String effectiveUrl, Timings timings, int connects, Headers trailers, int redirects,
+                         InetSocketAddress remoteAddress, InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
         this.status = status;
         this.reason = reason;
         this.httpVersion = httpVersion;
@@ -30,6 +44,42 @@ public final class FetchResponse {
         this.effectiveUrl = effectiveUrl;
         this.timings = timings;
         this.connects = connects;
+        this.trailers = trailers;
+        this.redirects = redirects;
+        this.remoteAddress = remoteAddress;
+        this.localAddress = localAddress;
+        this.bytesSent = bytesSent;
+        this.bytesReceived = bytesReceived;
+    }
+
+    /** Trailer fields after a chunked body; empty otherwise. */
+    public Headers trailers() {
+        return trailers;
+    }
+
+    /** Redirects followed to get here. libcurl: CURLINFO_REDIRECT_COUNT. */
+    public int redirects() {
+        return redirects;
+    }
+
+    /** The server address of the last connection, or {@code null}. libcurl: CURLINFO_PRIMARY_IP and _PORT. */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** The local address of the last connection, or {@code null}. libcurl: CURLINFO_LOCAL_IP and _PORT. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** Bytes written for all requests of the transfer, heads included. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Bytes read for all responses of the transfer, heads included. */
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
     /** The status code, such as 200. libcurl: CURLINFO_RESPONSE_CODE. */
@@ -52,7 +102,10 @@ public final class FetchResponse {
         return headers;
     }
 
-    /** The body bytes (transfer decoding undone). The array is not copied: do not modify it. */
+    /**
+     * The body bytes (transfer and requested content decoding undone); empty when a
+     * {@link BodyConsumer} took them. The array is not copied: do not modify it.
+     */
     public byte[] body() {
         return body;
     }

@@ -70,6 +70,7 @@ public final class Multi implements AutoCloseable {
     private int callbackDepth;
     private RuntimeException callbackFailure;
     private boolean slotsChanged;
+    private int paused;
     private boolean closed;
     private long announcedDeadline = NOT_ANNOUNCED;
     private Thread driver;
@@ -457,8 +458,40 @@ public final class Multi implements AutoCloseable {
 
     private void deliverReplies() {
         mailbox.drain();
-        if (mailbox.outstanding() == 0) {
+        if (mailbox.outstanding() == 0 && paused == 0) {
             sockets.remove(mailbox.channel());
+        }
+    }
+
+    /** A control whose {@code resume()}, from any thread, wakes the transfer through the mailbox. */
+    TransferControl newControl(Transfer t) {
+        mailbox.channel();
+        return () -> mailbox.post(() -> resume(t));
+    }
+
+    /** Stops reading the transfer's socket until it is resumed; the mailbox is watched for the resume. */
+    void pause(Transfer t) {
+        t.paused = true;
+        paused++;
+        sockets.want(mailbox.channel(), null, mailbox, PollAction.IN);
+        sockets.want(t.conn.channel(), t, t, PollAction.NONE);
+    }
+
+    /** The transfer is no longer paused (resumed, failed or removed). */
+    void unpaused(Transfer t) {
+        t.paused = false;
+        paused--;
+    }
+
+    private void resume(Transfer t) {
+        if (t.multi == this && t.paused) {
+            unpaused(t);
+            // the pause does not count against the read and low-speed timeouts
+            t.lastReadNanos = now();
+            t.speedWindowStartNanos = now();
+            t.speedWindowBytes = 0;
+            sockets.want(t.conn.channel(), t, t, PollAction.IN);
+            markDirty(t);
         }
     }
 

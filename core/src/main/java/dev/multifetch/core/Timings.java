@@ -8,14 +8,17 @@ import java.time.Duration;
  * {@code appconnect} is zero for plain http. On a reused connection namelookup and connect are
  * the (tiny) time it took to pick the connection, as in curl.
  *
+ * <p>With redirects, each phase is summed over the requests made, and {@code redirect} is the
+ * time before the final request began, as curl reports them.
+ *
  * <p>libcurl: {@code CURLINFO_NAMELOOKUP_TIME_T}, {@code _CONNECT_TIME_T},
  * {@code _APPCONNECT_TIME_T}, {@code _PRETRANSFER_TIME_T}, {@code _STARTTRANSFER_TIME_T},
- * {@code _TOTAL_TIME_T}; {@code queue} is {@code CURLINFO_QUEUE_TIME_T}.
+ * {@code _TOTAL_TIME_T}, {@code _REDIRECT_TIME_T}; {@code queue} is {@code CURLINFO_QUEUE_TIME_T}.
  */
 public record Timings(Duration queue, Duration namelookup, Duration connect, Duration appconnect,
-                      Duration pretransfer, Duration starttransfer, Duration total) {
+                      Duration pretransfer, Duration starttransfer, Duration total, Duration redirect) {
 
     /** Timings of a transfer that has not started. */
     public static final Timings NONE = new Timings(Duration.ZERO, Duration.ZERO, Duration.ZERO,
-            Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+            Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 }

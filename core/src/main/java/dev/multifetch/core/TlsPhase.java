@@ -44,7 +44,7 @@ final class TlsPhase {
         }
         switch (step) {
             case DONE -> {
-                t.appconnectNanos = multi.now() - t.startNanos;
+                t.appconnectNanos += multi.now() - t.hopStartNanos;
                 multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
                 runner.transition(t, TransferState.DO);
                 return true;

@@ -27,6 +27,7 @@ public final class Transfer {
     static final int EXPIRE_HAPPY_EYEBALLS = 2;
     static final int EXPIRE_SPEEDCHECK = 3;
     static final int EXPIRE_READ = 4;
+    static final int EXPIRE_EXPECT = 5;
 
     private final long id = IDS.incrementAndGet();
     private final FetchRequest request;
@@ -37,9 +38,30 @@ public final class Transfer {
     TransferState state = TransferState.INIT;
     boolean dirty;
     @SuppressWarnings("unchecked")
-    final Expiry<Transfer>[] expiries = new Expiry[5];
+    final Expiry<Transfer>[] expiries = new Expiry[6];
 
+    FetchRequest hop;
     Target target;
+    int redirects;
+    int redirectStatus;
+    String redirectLocation;
+    long hopStartNanos;
+    long redirectNanos;
+    boolean hopPretransfer;
+    boolean hopStarttransfer;
+    UploadPhase.Upload upload;
+    boolean bodyHeld;
+    boolean bodyAbandoned;
+    boolean retryWithoutExpect;
+    boolean expectRetried;
+    dev.multifetch.core.http1.BodyCollector collector;
+    dev.multifetch.core.http1.ContentDecoder decoder;
+    boolean consumerStarted;
+    boolean paused;
+    boolean pauseRequested;
+    TransferControl control;
+    java.net.InetSocketAddress localAddress;
+    java.net.InetSocketAddress remoteAddress;
     Connection conn;
     boolean slotHeld;
     boolean reusedConnection;
@@ -84,6 +106,14 @@ public final class Transfer {
     void resetForRun() {
         state = TransferState.INIT;
         dirty = false;
+        hop = request;
+        redirects = 0;
+        redirectNanos = 0;
+        expectRetried = false;
+        control = null;
+        localAddress = null;
+        remoteAddress = null;
+        resetForHop();
         target = null;
         conn = null;
         slotHeld = false;
@@ -120,6 +150,46 @@ public final class Transfer {
         pretransferNanos = 0;
         starttransferNanos = 0;
         totalNanos = 0;
+    }
+
+    /** Forgets the state of one request/response exchange, before the next hop of a redirect. */
+    void resetForHop() {
+        redirectStatus = 0;
+        redirectLocation = null;
+        hopPretransfer = false;
+        hopStarttransfer = false;
+        upload = null;
+        bodyHeld = false;
+        bodyAbandoned = false;
+        retryWithoutExpect = false;
+        collector = null;
+        decoder = null;
+        consumerStarted = false;
+        paused = false;
+        pauseRequested = false;
+        reusedConnection = false;
+        retried = false;
+        parser = null;
+        requestBytes = null;
+        addresses = null;
+        resolveError = null;
+        firstFamily.clear();
+        otherFamily.clear();
+        connectFailures = null;
+        deniedReasons = null;
+    }
+
+    /** The handle a body consumer resumes with; made on first use. */
+    TransferControl control() {
+        if (control == null) {
+            control = multi.newControl(this);
+        }
+        return control;
+    }
+
+    /** How many redirects were followed. libcurl: CURLINFO_REDIRECT_COUNT. */
+    public int redirects() {
+        return redirects;
     }
 
     /** A transfer for {@code request}, in state INIT. */
@@ -163,7 +233,7 @@ public final class Transfer {
     /** Timings so far; final once the transfer finished. libcurl: curl_easy_getinfo times. */
     public Timings timings() {
         return new Timings(us(queueNanos), us(namelookupNanos), us(connectNanos), us(appconnectNanos),
-                us(pretransferNanos), us(starttransferNanos), us(totalNanos));
+                us(pretransferNanos), us(starttransferNanos), us(totalNanos), us(redirectNanos));
     }
 
     private static Duration us(long nanos) {

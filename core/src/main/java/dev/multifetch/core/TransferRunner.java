@@ -1,16 +1,14 @@
 package dev.multifetch.core;
 
 import dev.multifetch.core.connection.Connection;
-import dev.multifetch.core.connection.Transport;
 import dev.multifetch.core.http1.HttpException;
-import dev.multifetch.core.http1.RequestWriter;
+import dev.multifetch.core.http1.PostRedirect;
+import dev.multifetch.core.http1.Redirects;
 import dev.multifetch.core.http1.ResponseParser;
 import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * The per-transfer state machine: one handler per state, each doing what it can without
@@ -21,20 +19,19 @@ import java.util.Set;
  */
 final class TransferRunner {
 
-    /** Reads per turn before yielding to other transfers; the selector reports the rest again. */
-    private static final int READS_PER_TURN = 4;
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
     private static final System.Logger LOG = System.getLogger(TransferRunner.class.getName());
 
     private final Multi multi;
     private final ConnectPhase connectPhase;
     private final TlsPhase tlsPhase;
+    private final ExchangePhase exchange;
 
     TransferRunner(Multi multi) {
         this.multi = multi;
         this.connectPhase = new ConnectPhase(multi, this);
         this.tlsPhase = new TlsPhase(multi, this);
+        this.exchange = new ExchangePhase(multi, this);
     }
 
     /** Runs a transfer until it must wait for an event, or has finished. */
@@ -42,7 +39,7 @@ final class TransferRunner {
         try {
             if (!timedOut(t, multi.now())) {
                 while (step(t)) {
-                    if (t.listenerFailure != null && !t.state.isFinished() && t.failure == null) {
+                    if (t.listenerFailure != null && t.failure == null && t.state.compareTo(TransferState.DONE) < 0) {
                         fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
                     }
                 }
@@ -65,9 +62,9 @@ final class TransferRunner {
             case RESOLVING -> connectPhase.resolving(t);
             case CONNECTING -> connectPhase.connecting(t);
             case PROTOCONNECT -> protoconnect(t);
-            case DO -> doRequest(t);
-            case DID -> did(t);
-            case PERFORMING -> perform(t);
+            case DO -> exchange.send(t);
+            case DID -> exchange.startReading(t);
+            case PERFORMING -> exchange.perform(t);
             case DONE -> done(t);
             case COMPLETED -> completed(t);
         };
@@ -101,16 +98,17 @@ final class TransferRunner {
 
     private boolean init(Transfer t) {
         try {
-            t.target = Target.parse(t.request().url());
+            t.target = Target.parse(t.hop.url());
         } catch (HttpException e) {
             return fail(t, e.error(), e.getMessage(), null);
         }
+        t.hopStartNanos = t.startNanos;
         transition(t, TransferState.SETUP);
         return true;
     }
 
     private boolean setup(Transfer t) {
-        t.requestBytes = RequestWriter.encode(t.request(), t.target, multi.options().userAgent());
+        exchange.prepare(t);
         transition(t, TransferState.CONNECT);
         return true;
     }
@@ -123,11 +121,11 @@ final class TransferRunner {
         if (t.conn == null) {
             return connectPhase.start(t);
         }
-        long picked = multi.now() - t.startNanos;
-        t.namelookupNanos = picked;
-        t.connectNanos = picked;
+        long picked = Math.max(1000, multi.now() - t.hopStartNanos);
+        t.namelookupNanos += picked;
+        t.connectNanos += picked;
         if (t.target.origin().scheme().equals("https")) {
-            t.appconnectNanos = picked;
+            t.appconnectNanos += picked;
         }
         multi.want(t.conn.channel(), t, PollAction.IN);
         long id = t.conn.id();
@@ -164,145 +162,117 @@ final class TransferRunner {
         return tlsPhase.handshake(t);
     }
 
-    private boolean doRequest(Transfer t) {
-        if (t.pretransferNanos == 0) {
-            t.pretransferNanos = multi.now() - t.startNanos;
-        }
-        Transport transport = t.conn.transport();
-        try {
-            int n = transport.write(t.requestBytes);
-            t.bytesSent += n;
-            t.speedWindowBytes += n;
-            if (t.requestBytes.hasRemaining() || !transport.flush()) {
-                multi.want(t.conn.channel(), t, PollAction.OUT);
-                return false;
-            }
-        } catch (IOException e) {
-            return staleRetry(t) || fail(t, FetchError.SEND_ERROR, "Failed sending the request: " + describe(e), e);
-        }
-        long sent = t.requestBytes.limit();
-        listen(t, l -> l.requestSent(t, sent));
-        transition(t, TransferState.DID);
-        return true;
-    }
-
-    private boolean did(Transfer t) {
-        long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
-        t.parser = new ResponseParser(!t.request().method().equals("HEAD"), multi.options().maxHeaderBytes(), maxBody);
-        multi.want(t.conn.channel(), t, PollAction.IN);
-        t.lastReadNanos = multi.now();
-        t.speedWindowStartNanos = 0;
-        tooSlow(t, t.lastReadNanos);
-        Duration readTimeout = readTimeout(t);
-        if (readTimeout != null) {
-            multi.expire(t, Transfer.EXPIRE_READ, t.lastReadNanos + readTimeout.toNanos());
-        }
-        transition(t, TransferState.PERFORMING);
-        return true;
-    }
-
-    private boolean perform(Transfer t) {
-        ByteBuffer buf = multi.readBuffer();
-        Transport transport = t.conn.transport();
-        for (int i = 0; i < READS_PER_TURN; i++) {
-            int n;
-            try {
-                n = transport.read(buf.clear());
-            } catch (IOException e) {
-                return staleRetry(t) || fail(t, FetchError.RECV_ERROR,
-                        "Failure when receiving data from the peer: " + describe(e), e);
-            }
-            if (n == 0) {
-                return false;
-            }
-            if (n < 0) {
-                return endOfInput(t);
-            }
-            long now = multi.now();
-            if (t.starttransferNanos == 0) {
-                t.starttransferNanos = now - t.startNanos;
-            }
-            t.lastReadNanos = now;
-            t.bytesReceived += n;
-            t.speedWindowBytes += n;
-            boolean headBefore = t.parser.headComplete();
-            try {
-                boolean complete = t.parser.feed(buf.flip());
-                if (!headBefore && t.parser.headComplete()) {
-                    int status = t.parser.status();
-                    listen(t, l -> l.responseHeaders(t, status));
-                }
-                if (complete) {
-                    transition(t, TransferState.DONE);
-                    return true;
-                }
-            } catch (HttpException e) {
-                return fail(t, e.error(), e.getMessage(), null);
-            }
-        }
-        if (transport.hasBufferedInput()) {
-            // decrypted bytes wait here, not in the socket: the selector would never say so
-            multi.runAgain(t);
-        }
-        return false;
-    }
-
-    private boolean endOfInput(Transfer t) {
-        if (staleRetry(t)) {
-            return true;
-        }
-        try {
-            t.parser.endOfInput();
-        } catch (HttpException e) {
-            return fail(t, e.error(), e.getMessage(), null);
-        }
-        transition(t, TransferState.DONE);
-        return true;
-    }
-
-    /**
-     * A reused connection that failed before any response byte was probably closed by the
-     * server while idle: run the request once more on a fresh connection, if it is safe to repeat.
-     * libcurl: Curl_retry_request.
-     */
-    private boolean staleRetry(Transfer t) {
-        boolean nothingReceived = t.parser == null || !t.parser.receivedAny();
-        if (!t.reusedConnection || t.retried || !nothingReceived || !IDEMPOTENT.contains(t.request().method())) {
-            return false;
-        }
-        t.retried = true;
-        t.reusedConnection = false;
-        multi.closeConnection(t.conn);
-        t.conn = null;
-        t.parser = null;
-        t.requestBytes.rewind();
-        t.pretransferNanos = 0;
-        t.starttransferNanos = 0;
-        transition(t, TransferState.CONNECT);
-        return true;
-    }
-
     private boolean done(Transfer t) {
+        if (t.failure == null && t.listenerFailure != null) {
+            fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
+        }
         if (t.failure == null) {
-            Connection c = t.conn;
-            t.conn = null;
-            ResponseParser p = t.parser;
-            long bodyBytes = p.bodySize();
-            listen(t, l -> l.responseBodyEnd(t, bodyBytes));
-            boolean keep = p.connectionReusable();
-            if (keep) {
-                multi.releaseToPool(c);
-            } else {
-                multi.closeConnection(c);
+            if (t.redirectLocation != null || t.retryWithoutExpect) {
+                return nextHop(t);
             }
-            listen(t, l -> l.connectionReleased(t, c.id(), keep));
-            t.totalNanos = multi.now() - t.startNanos;
-            t.response = new FetchResponse(p.status(), p.reason(), p.version(), p.headers(), p.body(),
-                    t.target.url(), t.timings(), t.connects);
-            t.parser = null;
+            finishResponse(t);
+            if (t.listenerFailure != null && t.failure == null) {
+                t.response = null;
+                t.failure = new FetchException(FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure,
+                        t.listenerFailure);
+            }
         }
         t.requestBytes = null;
         transition(t, TransferState.COMPLETED);
+        return true;
+    }
+
+    /** The exchange ended well: the connection goes back to the cache or is closed, the response is built. */
+    private void finishResponse(Transfer t) {
+        ResponseParser p = t.parser;
+        long bodyBytes = p.bodySize();
+        listen(t, l -> l.responseBodyEnd(t, bodyBytes));
+        if (t.listenerFailure != null) {
+            fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
+            return;
+        }
+        HeaderListener headers = t.hop.headerListener();
+        if (headers != null && p.trailers().size() > 0) {
+            try {
+                headers.onTrailers(p.trailers());
+            } catch (Exception e) {
+                fail(t, FetchError.ABORTED_BY_CALLBACK, "the header listener threw " + e, e);
+                return;
+            }
+        }
+        releaseConnection(t, p.connectionReusable());
+        t.totalNanos = multi.now() - t.startNanos;
+        byte[] body = t.collector == null ? new byte[0] : t.collector.toByteArray();
+        t.response = new FetchResponse(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timings(),
+                t.connects, p.trailers(), t.redirects, t.remoteAddress, t.localAddress, t.bytesSent, t.bytesReceived);
+        t.parser = null;
+        t.collector = null;
+        t.decoder = null;
+    }
+
+    private void releaseConnection(Transfer t, boolean reusable) {
+        Connection c = t.conn;
+        t.conn = null;
+        t.remoteAddress = c.remote();
+        try {
+            t.localAddress = (java.net.InetSocketAddress) c.channel().getLocalAddress();
+        } catch (java.io.IOException | RuntimeException closed) {
+            t.localAddress = null;
+        }
+        boolean keep = reusable && !t.bodyAbandoned && (t.upload == null || t.upload.complete());
+        UploadPhase.close(t.upload);
+        if (keep) {
+            multi.releaseToPool(c);
+        } else {
+            multi.closeConnection(c);
+        }
+        listen(t, l -> l.connectionReleased(t, c.id(), keep));
+    }
+
+    /**
+     * Follows a redirect, or repeats a request whose {@code Expect: 100-continue} the server
+     * refused with 417: the method and body as curl chooses them, credentials dropped across
+     * origins, the connection reused when it can be. libcurl: Curl_follow().
+     */
+    private boolean nextHop(Transfer t) {
+        FetchRequest hop = t.hop;
+        String next = t.target.url();
+        String method = hop.method();
+        boolean dropBody = false;
+        boolean dropCredentials = false;
+        if (t.redirectLocation != null) {
+            int max = hop.maxRedirects();
+            if (max >= 0 && t.redirects >= max) {
+                return fail(t, FetchError.TOO_MANY_REDIRECTS, "Maximum (" + max + ") redirects followed", null);
+            }
+            try {
+                next = Redirects.resolve(t.target.url(), t.redirectLocation);
+            } catch (HttpException e) {
+                return fail(t, e.error(), e.getMessage(), null);
+            }
+            Redirects.NextMethod nm = Redirects.nextMethod(t.redirectStatus, method, hop.body() != null,
+                    new PostRedirect(hop.keepsPostOn(301), hop.keepsPostOn(302), hop.keepsPostOn(303)));
+            method = nm.method();
+            dropBody = nm.bodyDropped();
+            dropCredentials = !hop.unrestrictedAuth() && Redirects.crossOrigin(t.target.url(), next);
+            t.redirects++;
+        } else {
+            t.expectRetried = true;
+        }
+        Target target;
+        try {
+            target = Target.parse(next);
+        } catch (HttpException e) {
+            return fail(t, e.error(), e.getMessage(), null);
+        }
+        releaseConnection(t, t.parser.connectionReusable());
+        t.hop = hop.redirected(next, method, dropBody, dropCredentials);
+        t.target = target;
+        t.resetForHop();
+        long now = multi.now();
+        t.hopStartNanos = now;
+        t.redirectNanos = now - t.startNanos;
+        transition(t, TransferState.SETUP);
         return true;
     }
 
@@ -360,9 +330,9 @@ final class TransferRunner {
                     : "TLS handshake with " + t.target.origin().host();
             return "Connection timed out: " + phase + " took more than " + millis(now - t.startNanos) + " ms";
         }
-        if (t.state == TransferState.PERFORMING) {
+        if (t.state == TransferState.PERFORMING && !t.paused) {
             String read = readTimedOut(t, now);
-            return read != null ? read : tooSlow(t, now);
+            return read != null ? read : checkSpeed(t, now);
         }
         return null;
     }
@@ -384,7 +354,7 @@ final class TransferRunner {
     }
 
     /** curl's speed check: the average over each period must reach the limit. libcurl: Curl_speedcheck. */
-    private String tooSlow(Transfer t, long now) {
+    String checkSpeed(Transfer t, long now) {
         long limit = t.request().lowSpeedLimit() >= 0 ? t.request().lowSpeedLimit() : multi.options().lowSpeedLimit();
         if (limit <= 0) {
             return null;
@@ -398,6 +368,10 @@ final class TransferRunner {
         }
         long elapsed = now - t.speedWindowStartNanos;
         if (elapsed < period) {
+            Expiry<Transfer> check = t.expiries[Transfer.EXPIRE_SPEEDCHECK];
+            if (check == null || now - check.atNanos() >= 0) {
+                multi.expire(t, Transfer.EXPIRE_SPEEDCHECK, t.speedWindowStartNanos + period);
+            }
             return null;
         }
         double rate = t.speedWindowBytes * 1e9 / elapsed;
@@ -411,7 +385,7 @@ final class TransferRunner {
         return null;
     }
 
-    private Duration readTimeout(Transfer t) {
+    Duration readTimeout(Transfer t) {
         return t.request().readTimeout() != null ? t.request().readTimeout() : multi.options().readTimeout();
     }
 
@@ -465,6 +439,22 @@ final class TransferRunner {
             t.resolveToken++;
         }
         connectPhase.abandon(t);
+        UploadPhase.close(t.upload);
+        if (t.decoder != null) {
+            t.decoder.close();
+            t.decoder = null;
+        }
+        if (t.paused) {
+            multi.unpaused(t);
+        }
+        if (t.consumerStarted && t.failure != null && t.hop.bodyConsumer() != null) {
+            t.consumerStarted = false;
+            try {
+                t.hop.bodyConsumer().onAbort();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "BodyConsumer.onAbort threw for " + t, e);
+            }
+        }
         if (t.conn != null) {
             long id = t.conn.id();
             multi.closeConnection(t.conn);

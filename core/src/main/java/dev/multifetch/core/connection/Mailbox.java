@@ -47,7 +47,7 @@ public final class Mailbox implements Closeable {
     }
 
     /** The channel that becomes readable when replies wait; opened on first use. */
-    public Pipe.SourceChannel channel() {
+    public synchronized Pipe.SourceChannel channel() {
         if (pipe == null) {
             try {
                 pipe = Pipe.open();
@@ -79,11 +79,26 @@ public final class Mailbox implements Closeable {
             }
             T value = result;
             Exception error = failure;
-            replies.add(() -> reply.accept(value, error));
-            if (signalled.compareAndSet(false, true) && sink != null) {
-                wake(sink);
-            }
+            enqueue(() -> {
+                outstanding--;
+                reply.accept(value, error);
+            }, sink);
         });
+    }
+
+    /**
+     * Runs {@code task} on the driving thread at its next {@link #drain()}. Thread-safe; the
+     * driving thread must keep {@link #channel()} watched while such posts may come.
+     */
+    public void post(Runnable task) {
+        enqueue(task, channel().isOpen() ? pipe.sink() : null);
+    }
+
+    private void enqueue(Runnable task, Pipe.SinkChannel sink) {
+        replies.add(task);
+        if (signalled.compareAndSet(false, true) && sink != null) {
+            wake(sink);
+        }
     }
 
     private void wake(Pipe.SinkChannel sink) {
@@ -107,7 +122,6 @@ public final class Mailbox implements Closeable {
         }
         signalled.set(false);
         for (Runnable r; (r = replies.poll()) != null; ) {
-            outstanding--;
             r.run();
         }
     }

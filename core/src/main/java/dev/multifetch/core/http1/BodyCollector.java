@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /** Keeps a body in memory, refusing more than its limit with {@link FetchError#FILESIZE_EXCEEDED}. */
-final class BodyCollector implements BodySink {
+public final class BodyCollector implements BodySink {
 
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -13,12 +13,13 @@ final class BodyCollector implements BodySink {
     private byte[] buf = new byte[0];
     private int size;
 
-    BodyCollector(long limit) {
+    /** A collector keeping at most {@code limit} bytes. */
+    public BodyCollector(long limit) {
         this.limit = limit;
     }
 
     /** Fails at once when an announced length already passes the limit (curl test 393). */
-    void checkAnnounced(long length) throws HttpException {
+    public void checkAnnounced(long length) throws HttpException {
         if (length > limit) {
             throw new HttpException(FetchError.FILESIZE_EXCEEDED,
                     "Content-Length " + length + " exceeds the maximum body size of " + limit + " bytes");
@@ -39,11 +40,13 @@ final class BodyCollector implements BodySink {
         size += length;
     }
 
-    long size() {
+    /** Bytes kept. */
+    public long size() {
         return size;
     }
 
-    byte[] toByteArray() {
+    /** The bytes kept. */
+    public byte[] toByteArray() {
         return size == buf.length ? buf : Arrays.copyOf(buf, size);
     }
 }

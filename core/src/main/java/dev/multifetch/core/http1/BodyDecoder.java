@@ -13,4 +13,7 @@ interface BodyDecoder {
 
     /** Whether the connection can carry another request after this body. */
     boolean reusable();
+
+    /** Payload bytes handed to the sink so far (framing excluded). */
+    long payloadBytes();
 }

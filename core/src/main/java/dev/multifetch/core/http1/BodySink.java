@@ -7,4 +7,12 @@ public interface BodySink {
 
     /** Takes {@code length} bytes from {@code src} at its position, advancing it. */
     void write(ByteBuffer src, int length) throws HttpException;
+
+    /**
+     * The body is complete: no more bytes will be written. A sink that transforms bytes checks that
+     * its input was whole, hands on what it still holds, then calls {@code end()} on its downstream.
+     * Called at most once, and only after the framing reported the body complete.
+     */
+    default void end() throws HttpException {
+    }
 }

@@ -23,6 +23,7 @@ final class ChunkedBody implements BodyDecoder {
     private Step step = Step.SIZE;
     private long remaining;
     private int trailerBytes;
+    private long received;
 
     ChunkedBody(int maxTrailerBytes) {
         this.maxTrailerBytes = maxTrailerBytes;
@@ -82,6 +83,7 @@ final class ChunkedBody implements BodyDecoder {
         int n = (int) Math.min(remaining, in.remaining());
         sink.write(in, n);
         remaining -= n;
+        received += n;
         if (remaining == 0) {
             step = Step.DATA_END;
         }
@@ -125,5 +127,10 @@ final class ChunkedBody implements BodyDecoder {
     @Override
     public boolean reusable() {
         return true;
+    }
+
+    @Override
+    public long payloadBytes() {
+        return received;
     }
 }

@@ -6,10 +6,17 @@ import java.nio.ByteBuffer;
 /** A body of exactly {@code Content-Length} bytes. */
 final class FixedLengthBody implements BodyDecoder {
 
+    private final long length;
     private long remaining;
 
     FixedLengthBody(long length) {
+        this.length = length;
         this.remaining = length;
+    }
+
+    @Override
+    public long payloadBytes() {
+        return length - remaining;
     }
 
     @Override

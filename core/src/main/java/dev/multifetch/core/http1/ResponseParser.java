@@ -22,9 +22,28 @@ public final class ResponseParser {
 
     private enum Phase { STATUS_LINE, FIELDS, BODY, DONE }
 
+    /**
+     * What the parser tells its owner as a response arrives. Any exception an owner's callback
+     * throws should be turned into an {@link HttpException} (it ends the parse).
+     */
+    public interface Events {
+
+        /** An interim 1xx response arrived; the final one follows. */
+        default void interim(int status, String version, Headers headers) throws HttpException {
+        }
+
+        /**
+         * The final response head arrived; returns the sink for its body. {@code contentLength}
+         * is -1 when the body is chunked or runs until close, 0 when there is none.
+         */
+        BodySink finalHead(int status, String version, Headers headers, long contentLength) throws HttpException;
+    }
+
     private final boolean bodyAllowed;
     private final int maxHeaderBytes;
+    private final Events events;
     private final BodyCollector collector;
+    private BodySink sink;
     private final LineReader line = new LineReader(FetchError.TOO_LARGE);
     private final List<Map.Entry<String, String>> fields = new ArrayList<>();
     private Phase phase = Phase.STATUS_LINE;
@@ -37,6 +56,7 @@ public final class ResponseParser {
     private BodyDecoder body;
     private boolean keepAlive;
     private boolean trailingGarbage;
+    private long announcedLength = -1;
 
     /**
      * @param bodyAllowed    false for a HEAD request: no body is read whatever the headers say
@@ -47,6 +67,21 @@ public final class ResponseParser {
         this.bodyAllowed = bodyAllowed;
         this.maxHeaderBytes = maxHeaderBytes;
         this.collector = new BodyCollector(maxBodySize);
+        this.events = (status, version, headers, length) -> {
+            collector.checkAnnounced(length);
+            return collector;
+        };
+    }
+
+    /**
+     * A parser that reports each head to {@code events} and writes the final body to the sink
+     * {@code events} returns; {@link #body()} is then empty.
+     */
+    public ResponseParser(boolean bodyAllowed, int maxHeaderBytes, Events events) {
+        this.bodyAllowed = bodyAllowed;
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.collector = null;
+        this.events = events;
     }
 
     /** Consumes bytes from {@code in}; returns true once the response is complete. */
@@ -56,7 +91,8 @@ public final class ResponseParser {
         }
         while (in.hasRemaining() && phase != Phase.DONE) {
             if (phase == Phase.BODY) {
-                if (body.decode(in, collector)) {
+                if (body.decode(in, sink)) {
+                    sink.end();
                     phase = Phase.DONE;
                 }
             } else {
@@ -76,6 +112,7 @@ public final class ResponseParser {
             case DONE -> { }
             case BODY -> {
                 body.endOfInput();
+                sink.end();
                 phase = Phase.DONE;
             }
             default -> throw new HttpException(
@@ -89,12 +126,10 @@ public final class ResponseParser {
     }
 
     private void readHeadLine(ByteBuffer in) throws HttpException {
-        int before = in.position();
-        boolean whole;
-        try {
-            whole = line.read(in, maxHeaderBytes - headBytes, "response header block");
-        } finally {
-            headBytes += in.position() - before;
+        // the budget counts whole lines only: the line reader counts the bytes of the line in progress
+        boolean whole = line.read(in, maxHeaderBytes - headBytes, "response header block");
+        if (whole) {
+            headBytes += line.consumed();
         }
         if (phase == Phase.STATUS_LINE) {
             checkStatusPrefix();
@@ -160,6 +195,7 @@ public final class ResponseParser {
             if (status == 101) {
                 throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "unexpected 101 Switching Protocols");
             }
+            events.interim(status, version, Headers.of(fields));
             phase = Phase.STATUS_LINE;
             return;
         }
@@ -168,6 +204,7 @@ public final class ResponseParser {
         keepAlive = version.equals("HTTP/1.1") ? !headers.hasToken("Connection", "close")
                 : headers.hasToken("Connection", "keep-alive");
         body = chooseFraming(headers);
+        sink = events.finalHead(status, version, headers, body == null ? 0 : announcedLength);
         phase = body == null ? Phase.DONE : Phase.BODY;
     }
 
@@ -184,7 +221,7 @@ public final class ResponseParser {
         }
         if (headers.contains("Content-Length")) {
             long length = contentLength(headers.all("Content-Length"));
-            collector.checkAnnounced(length);
+            announcedLength = length;
             return length == 0 ? null : new FixedLengthBody(length);
         }
         keepAlive = false;
@@ -279,13 +316,18 @@ public final class ResponseParser {
         return body instanceof ChunkedBody chunked ? Headers.of(chunked.trailers()) : Headers.EMPTY;
     }
 
-    /** The body bytes received so far. */
+    /** The body bytes received so far when the parser keeps the body; empty otherwise. */
     public byte[] body() {
-        return collector.toByteArray();
+        return collector == null ? new byte[0] : collector.toByteArray();
     }
 
-    /** Body bytes received so far. */
+    /** The final response's Content-Length, or -1 when unknown (chunked, until close, or not yet known). */
+    public long contentLength() {
+        return announcedLength;
+    }
+
+    /** Body bytes received so far (as framed, before content decoding). */
     public long bodySize() {
-        return collector.size();
+        return body == null ? 0 : body.payloadBytes();
     }
 }

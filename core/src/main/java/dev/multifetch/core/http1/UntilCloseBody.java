@@ -5,10 +5,19 @@ import java.nio.ByteBuffer;
 /** A body that ends when the server closes the connection; the connection is never reused. */
 final class UntilCloseBody implements BodyDecoder {
 
+    private long received;
+
+    @Override
+    public long payloadBytes() {
+        return received;
+    }
+
     @Override
     public boolean decode(ByteBuffer in, BodySink sink) throws HttpException {
         if (in.hasRemaining()) {
-            sink.write(in, in.remaining());
+            int n = in.remaining();
+            sink.write(in, n);
+            received += n;
         }
         return false;
     }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,8 @@ public final class ScriptedServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
+    private final AtomicInteger clientClosed = new AtomicInteger();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object lock = new Object();
     private volatile Dispatcher dispatcher = (index, request) ->
@@ -62,10 +66,21 @@ public final class ScriptedServer implements AutoCloseable {
 
     /** Starts a server listening on an ephemeral loopback port. */
     public ScriptedServer() {
+        this(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /**
+     * Starts a server listening on {@code address}: another loopback address, or a port another
+     * listener holds on a different address (to answer on one address family of a host only).
+     *
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public ScriptedServer(InetSocketAddress address) {
         try {
-            this.listener = new ServerSocket(0, 1024, InetAddress.getByName("127.0.0.1"));
+            this.listener = new ServerSocket();
+            listener.bind(address, 1024);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1", e);
+            throw new UncheckedIOException("cannot listen on " + address, e);
         }
         this.threads = Executors.newCachedThreadPool(namedDaemons());
         threads.execute(this::acceptLoop);
@@ -86,9 +101,11 @@ public final class ScriptedServer implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** {@code http://127.0.0.1:<port><path>}; {@code path} should start with a slash. */
+    /** {@code http://<address>:<port><path>}, such as {@code http://127.0.0.1:41234/a}; {@code path} should start with a slash. */
     public String url(String path) {
-        return "http://127.0.0.1:" + port() + path;
+        InetAddress address = listener.getInetAddress();
+        String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return "http://" + host + ":" + port() + path;
     }
 
     /** Answers every request with {@code script}. */
@@ -106,6 +123,21 @@ public final class ScriptedServer implements AutoCloseable {
     /** How many connections this server has accepted. */
     public int connectionCount() {
         return connections.get();
+    }
+
+    /** How many accepted connections are open now (the server closes its side once it reads the client's EOF). */
+    public int openConnectionCount() {
+        return openSockets.size();
+    }
+
+    /** The most connections that were open at once. */
+    public int peakOpenConnections() {
+        return peakOpen.get();
+    }
+
+    /** How many connections the client closed cleanly between requests (the server read EOF where a request would start). */
+    public int clientClosedCount() {
+        return clientClosed.get();
     }
 
     /** Every request read so far, in arrival order. */
@@ -195,6 +227,7 @@ public final class ScriptedServer implements AutoCloseable {
                 return false;
             }
             openSockets.add(socket);
+            peakOpen.accumulateAndGet(openSockets.size(), Math::max);
             return true;
         }
     }
@@ -207,6 +240,7 @@ public final class ScriptedServer implements AutoCloseable {
             for (int index = 0; ; index++) {
                 Optional<RecordedRequest> request = readRequest(in, connectionId, index);
                 if (request.isEmpty()) {
+                    clientClosed.incrementAndGet();
                     return;
                 }
                 record(request.get());

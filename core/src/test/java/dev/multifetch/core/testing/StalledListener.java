@@ -28,14 +28,19 @@ public final class StalledListener implements AutoCloseable {
     private final AtomicLong bodyBytes = new AtomicLong();
     private volatile String response;
 
-    private StalledListener(int backlog) throws IOException {
-        this.server = new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
+    private StalledListener(int backlog, InetAddress bindAddress) throws IOException {
+        this.server = new ServerSocket(0, backlog, bindAddress);
     }
 
     /** A listener whose accept queue is full: the next connect to it stays pending. */
     public static StalledListener withFullBacklog() throws IOException {
-        StalledListener l = new StalledListener(1);
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), l.port());
+        return withFullBacklog(InetAddress.getLoopbackAddress());
+    }
+
+    /** A listener on {@code bindAddress} (such as {@code ::1}) whose accept queue is full. */
+    public static StalledListener withFullBacklog(InetAddress bindAddress) throws IOException {
+        StalledListener l = new StalledListener(1, bindAddress);
+        InetSocketAddress address = new InetSocketAddress(bindAddress, l.port());
         for (int i = 0; i < 16; i++) {
             SocketChannel c = SocketChannel.open();
             c.configureBlocking(false);
@@ -62,7 +67,7 @@ public final class StalledListener implements AutoCloseable {
 
     /** A listener that accepts at once but reads nothing until {@link #startAnswering}. */
     public static StalledListener readingAfterLatch() throws IOException {
-        StalledListener l = new StalledListener(50);
+        StalledListener l = new StalledListener(50, InetAddress.getLoopbackAddress());
         l.spawn(l::acceptLoop);
         return l;
     }

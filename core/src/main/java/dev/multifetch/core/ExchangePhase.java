@@ -1,0 +1,246 @@
+package dev.multifetch.core;
+
+import dev.multifetch.core.connection.Transport;
+import dev.multifetch.core.http1.HttpException;
+import dev.multifetch.core.http1.RequestWriter;
+import dev.multifetch.core.http1.ResponseParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * DO, DID and PERFORMING: send the request (head, then a held, streamed or chunked body), read
+ * the response as it arrives, honour {@code Expect: 100-continue}, pause and resume for a slow
+ * body consumer, and report progress. A reused connection that fails before any response byte
+ * is retried once on a fresh one for idempotent methods. Driving thread only.
+ *
+ * <p>libcurl: {@code multi_runsingle()} DO..PERFORMING, {@code Curl_retry_request()}.
+ */
+final class ExchangePhase {
+
+    /** Reads per turn before yielding to other transfers; the selector reports the rest again. */
+    private static final int READS_PER_TURN = 4;
+    private static final long EXPECT_100_NANOS = 1_000_000_000L;
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+
+    private final Multi multi;
+    private final TransferRunner runner;
+    private final UploadPhase upload;
+
+    ExchangePhase(Multi multi, TransferRunner runner) {
+        this.multi = multi;
+        this.runner = runner;
+        this.upload = new UploadPhase(multi);
+    }
+
+    /** SETUP's part: encodes the head (and an in-memory body unless it waits for 100 Continue). */
+    void prepare(Transfer t) {
+        FetchRequest hop = t.hop;
+        boolean holdBody = hop.expectContinue() && !t.expectRetried && hop.body() != null && hop.body().length() != 0;
+        t.requestBytes = RequestWriter.encode(hop, t.target, multi.options().userAgent(), holdBody);
+        t.upload = RequestWriter.bodyFollows(hop, holdBody) ? new UploadPhase.Upload(hop.body()) : null;
+        t.bodyHeld = holdBody;
+    }
+
+    /** DO: writes the head, then the body unless it is held for 100 Continue. */
+    boolean send(Transfer t) {
+        if (!t.hopPretransfer) {
+            t.hopPretransfer = true;
+            t.pretransferNanos += multi.now() - t.hopStartNanos;
+        }
+        Transport transport = t.conn.transport();
+        try {
+            if (t.requestBytes.hasRemaining()) {
+                int n = transport.write(t.requestBytes);
+                t.bytesSent += n;
+                t.speedWindowBytes += n;
+            }
+            if (t.requestBytes.hasRemaining() || !transport.flush()) {
+                multi.want(t.conn.channel(), t, PollAction.OUT);
+                return false;
+            }
+            if (t.upload != null && !t.bodyHeld && !upload.pump(t, t.upload, false)) {
+                return aborted(t);
+            }
+        } catch (IOException e) {
+            return staleRetry(t) || sendFailed(t, e);
+        }
+        long sent = t.bytesSent;
+        runner.listen(t, l -> l.requestSent(t, sent));
+        runner.transition(t, TransferState.DID);
+        aborted(t);
+        return true;
+    }
+
+    /** DID: the response parser is set up and reading starts. */
+    boolean startReading(Transfer t) {
+        long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
+        t.parser = new ResponseParser(!t.hop.method().equals("HEAD"), multi.options().maxHeaderBytes(),
+                new ResponseEvents(t, runner, maxBody));
+        multi.want(t.conn.channel(), t, PollAction.IN);
+        long now = multi.now();
+        t.lastReadNanos = now;
+        t.speedWindowStartNanos = 0;
+        runner.checkSpeed(t, now);
+        Duration readTimeout = runner.readTimeout(t);
+        if (readTimeout != null) {
+            multi.expire(t, Transfer.EXPIRE_READ, now + readTimeout.toNanos());
+        }
+        if (t.bodyHeld) {
+            multi.expire(t, Transfer.EXPIRE_EXPECT, now + EXPECT_100_NANOS);
+        }
+        runner.transition(t, TransferState.PERFORMING);
+        return true;
+    }
+
+    /** PERFORMING: sends what is left of the body, reads what arrived, stops at a pause or the end. */
+    boolean perform(Transfer t) {
+        if (t.paused) {
+            return false;
+        }
+        releaseHeldBody(t);
+        if (sendingBody(t)) {
+            try {
+                upload.pump(t, t.upload, true);
+            } catch (IOException e) {
+                return sendFailed(t, e);
+            }
+        }
+        ByteBuffer buf = multi.readBuffer();
+        Transport transport = t.conn.transport();
+        for (int i = 0; i < READS_PER_TURN; i++) {
+            int n;
+            try {
+                n = transport.read(buf.clear());
+            } catch (IOException e) {
+                return staleRetry(t) || runner.fail(t, FetchError.RECV_ERROR,
+                        "Failure when receiving data from the peer: " + TransferRunner.describe(e), e);
+            }
+            if (n == 0) {
+                return aborted(t);
+            }
+            if (n < 0) {
+                return endOfInput(t);
+            }
+            if (!consume(t, buf.flip(), n)) {
+                return true;
+            }
+            if (t.state != TransferState.PERFORMING) {
+                aborted(t);
+                return true;
+            }
+            if (t.pauseRequested) {
+                pause(t);
+                return aborted(t);
+            }
+        }
+        if (transport.hasBufferedInput()) {
+            // decrypted bytes wait here, not in the socket: the selector would never say so
+            multi.runAgain(t);
+        }
+        return aborted(t);
+    }
+
+    /** Feeds one read to the parser; false if the transfer failed. */
+    private boolean consume(Transfer t, ByteBuffer data, int n) {
+        long now = multi.now();
+        if (!t.hopStarttransfer) {
+            t.hopStarttransfer = true;
+            t.starttransferNanos += now - t.hopStartNanos;
+        }
+        t.lastReadNanos = now;
+        t.bytesReceived += n;
+        t.speedWindowBytes += n;
+        try {
+            if (t.parser.feed(data)) {
+                runner.transition(t, TransferState.DONE);
+            }
+            return true;
+        } catch (HttpException e) {
+            runner.fail(t, e.error(), e.getMessage(), e.getCause());
+            return false;
+        }
+    }
+
+    private boolean sendingBody(Transfer t) {
+        return t.upload != null && !t.bodyHeld && !t.bodyAbandoned && !t.upload.complete();
+    }
+
+    /** A body held for 100 Continue goes out once the server agreed, or its second is up. */
+    private void releaseHeldBody(Transfer t) {
+        var wait = t.expiries[Transfer.EXPIRE_EXPECT];
+        if (t.bodyHeld && wait != null && multi.now() - wait.atNanos() >= 0) {
+            t.bodyHeld = false;
+        }
+        if (!t.bodyHeld) {
+            multi.cancelExpire(t, Transfer.EXPIRE_EXPECT);
+        }
+    }
+
+    private void pause(Transfer t) {
+        t.pauseRequested = false;
+        multi.pause(t);
+    }
+
+    private boolean endOfInput(Transfer t) {
+        if (staleRetry(t)) {
+            return true;
+        }
+        try {
+            t.parser.endOfInput();
+        } catch (HttpException e) {
+            return runner.fail(t, e.error(), e.getMessage(), e.getCause());
+        }
+        runner.transition(t, TransferState.DONE);
+        return true;
+    }
+
+    private boolean sendFailed(Transfer t, IOException e) {
+        boolean source = e.getMessage() != null && e.getMessage().startsWith("the request body");
+        return runner.fail(t, source ? FetchError.READ_ERROR : FetchError.SEND_ERROR,
+                (source ? "" : "Failed sending the request: ") + TransferRunner.describe(e), e);
+    }
+
+    /** Tells the progress listener; true if it stopped the transfer (which then moved to DONE). */
+    private boolean aborted(Transfer t) {
+        ProgressListener listener = t.hop.progressListener();
+        if (listener == null || t.state.isFinished() || t.failure != null) {
+            return false;
+        }
+        long downloadTotal = t.parser == null ? -1 : t.parser.contentLength();
+        long downloaded = t.parser == null ? 0 : t.parser.bodySize();
+        long uploadTotal = t.hop.body() == null ? 0 : t.hop.body().length();
+        long uploaded = t.upload == null ? (t.hop.body() == null ? 0 : t.hop.body().length()) : t.upload.payloadSent;
+        try {
+            if (listener.onProgress(downloadTotal, downloaded, uploadTotal, uploaded)) {
+                return false;
+            }
+            return runner.fail(t, FetchError.ABORTED_BY_CALLBACK, "aborted by the progress listener", null);
+        } catch (Exception e) {
+            return runner.fail(t, FetchError.ABORTED_BY_CALLBACK, "the progress listener threw " + e, e);
+        }
+    }
+
+    /**
+     * A reused connection that failed before any response byte was probably closed by the
+     * server while idle: run the request once more on a fresh connection, if it is safe to repeat.
+     */
+    private boolean staleRetry(Transfer t) {
+        boolean nothingReceived = t.parser == null || !t.parser.receivedAny();
+        if (!t.reusedConnection || t.retried || !nothingReceived || !IDEMPOTENT.contains(t.hop.method())) {
+            return false;
+        }
+        t.retried = true;
+        t.reusedConnection = false;
+        multi.closeConnection(t.conn);
+        t.conn = null;
+        t.parser = null;
+        UploadPhase.close(t.upload);
+        prepare(t);
+        t.hopPretransfer = false;
+        t.hopStarttransfer = false;
+        runner.transition(t, TransferState.CONNECT);
+        return true;
+    }
+}

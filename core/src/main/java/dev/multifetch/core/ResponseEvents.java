@@ -1,0 +1,135 @@
+package dev.multifetch.core;
+
+import dev.multifetch.core.http1.BodyCollector;
+import dev.multifetch.core.http1.BodySink;
+import dev.multifetch.core.http1.ContentDecoder;
+import dev.multifetch.core.http1.HttpException;
+import dev.multifetch.core.http1.Redirects;
+import dev.multifetch.core.http1.ResponseParser;
+import java.nio.ByteBuffer;
+
+/**
+ * What one hop of a transfer does with each response head: tell the header listener, release a
+ * body held for {@code 100 Continue}, recognise a redirect to follow (its body is read and
+ * dropped), and otherwise build the body's sink chain: content decoding (when asked for), the
+ * size limit on decoded bytes, then the user's consumer or the in-memory collector.
+ * Driving thread only.
+ */
+final class ResponseEvents implements ResponseParser.Events {
+
+    private final Transfer t;
+    private final TransferRunner runner;
+    private final long maxBody;
+
+    ResponseEvents(Transfer t, TransferRunner runner, long maxBody) {
+        this.t = t;
+        this.runner = runner;
+        this.maxBody = maxBody;
+    }
+
+    @Override
+    public void interim(int status, String version, Headers headers) throws HttpException {
+        notifyHeaders(status, version, headers, true);
+        if (status == 100 && t.bodyHeld) {
+            t.bodyHeld = false;
+        }
+    }
+
+    @Override
+    public BodySink finalHead(int status, String version, Headers headers, long contentLength) throws HttpException {
+        notifyHeaders(status, version, headers, false);
+        runner.listen(t, l -> l.responseHeaders(t, status));
+        if (t.bodyHeld) {
+            // the server answered without waiting for the body: it is never sent, so the connection cannot carry another request
+            t.bodyHeld = false;
+            t.bodyAbandoned = true;
+        }
+        String location = headers.first("Location").orElse(null);
+        if (status == 417 && t.hop.expectContinue() && t.bodyAbandoned && !t.expectRetried) {
+            t.retryWithoutExpect = true;
+            return new BodyCollector(maxBody);
+        }
+        if (t.hop.followRedirects() && Redirects.isRedirect(status, location)) {
+            t.redirectLocation = location;
+            t.redirectStatus = status;
+            return new BodyCollector(maxBody);
+        }
+        if (contentLength > maxBody) {
+            throw new HttpException(FetchError.FILESIZE_EXCEEDED,
+                    "Content-Length " + contentLength + " exceeds the maximum body size of " + maxBody + " bytes");
+        }
+        BodySink sink;
+        BodyConsumer consumer = t.hop.bodyConsumer();
+        if (consumer != null) {
+            sink = new ConsumerSink(consumer);
+            try {
+                consumer.onStart(status, headers, t.control());
+                t.consumerStarted = true;
+            } catch (Exception e) {
+                throw aborted("the body consumer's onStart", e);
+            }
+        } else {
+            t.collector = new BodyCollector(maxBody);
+            sink = t.collector;
+        }
+        if (!t.hop.acceptEncoding().isEmpty() && headers.contains("Content-Encoding")) {
+            t.decoder = ContentDecoder.wrap(headers.all("Content-Encoding"), sink, maxBody);
+            sink = t.decoder;
+        }
+        return sink;
+    }
+
+    private void notifyHeaders(int status, String version, Headers headers, boolean interim) throws HttpException {
+        HeaderListener listener = t.hop.headerListener();
+        if (listener != null) {
+            try {
+                listener.onHeaders(status, version, headers, interim);
+            } catch (Exception e) {
+                throw aborted("the header listener", e);
+            }
+        }
+    }
+
+    static HttpException aborted(String who, Exception e) {
+        HttpException failure = new HttpException(FetchError.ABORTED_BY_CALLBACK, who + " threw " + e);
+        failure.initCause(e);
+        return failure;
+    }
+
+    /** Hands decoded body bytes to the user's consumer, bounded by the body limit; a {@code false} pauses the transfer. */
+    private final class ConsumerSink implements BodySink {
+
+        private final BodyConsumer consumer;
+        private long delivered;
+
+        ConsumerSink(BodyConsumer consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void write(ByteBuffer src, int length) throws HttpException {
+            delivered += length;
+            if (delivered > maxBody) {
+                throw new HttpException(FetchError.FILESIZE_EXCEEDED, "body exceeds the maximum body size of " + maxBody + " bytes");
+            }
+            ByteBuffer slice = src.slice(src.position(), length).asReadOnlyBuffer();
+            src.position(src.position() + length);
+            try {
+                if (!consumer.onData(slice)) {
+                    t.pauseRequested = true;
+                }
+            } catch (Exception e) {
+                throw aborted("the body consumer", e);
+            }
+        }
+
+        @Override
+        public void end() throws HttpException {
+            try {
+                consumer.onComplete();
+            } catch (Exception e) {
+                throw aborted("the body consumer's onComplete", e);
+            }
+        }
+    }
+}

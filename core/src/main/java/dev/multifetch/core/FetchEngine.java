@@ -50,7 +50,9 @@ public final class FetchEngine implements AutoCloseable {
         CompletableFuture<FetchResponse> future = new CompletableFuture<>();
         transfer.attach(future);
         if (!loop.submit(transfer)) {
-            future.completeExceptionally(new IllegalStateException("the fetch engine is closed"));
+            Throwable failure = loop.failure();
+            future.completeExceptionally(failure == null ? new IllegalStateException("the fetch engine is closed")
+                    : new IllegalStateException("the fetch engine failed and is closed: " + failure, failure));
             return future;
         }
         future.whenComplete((response, failure) -> {
@@ -94,6 +96,19 @@ public final class FetchEngine implements AutoCloseable {
         return loop.isRunning();
     }
 
+    /** The unexpected error that stopped the selector loop, if one did (then every transfer was failed with it). */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(loop.failure());
+    }
+
+    /**
+     * How long the selector thread has been busy in its current turn (zero while it waits for
+     * events). A turn normally takes microseconds; seconds mean a callback is blocking the loop.
+     */
+    public Duration loopBusyTime() {
+        return Duration.ofNanos(loop.busyNanos());
+    }
+
     /** Closes with the builder's shutdown grace. */
     @Override
     public void close() {
@@ -106,11 +121,7 @@ public final class FetchEngine implements AutoCloseable {
      * Returns when all that is done (at once if called on the selector thread itself).
      */
     public void close(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace < 0: " + grace);
-        }
-        loop.close(grace);
+        loop.close(Checks.notNegative("grace", grace));
     }
 
     /** Builds and starts a {@link FetchEngine}. */
@@ -140,11 +151,7 @@ public final class FetchEngine implements AutoCloseable {
 
         /** Sets how long {@link #close()} lets transfers in flight finish; not negative. */
         public Builder shutdownGrace(Duration grace) {
-            Objects.requireNonNull(grace, "shutdownGrace");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("shutdownGrace < 0: " + grace);
-            }
-            this.shutdownGrace = grace;
+            this.shutdownGrace = Checks.notNegative("shutdownGrace", grace);
             return this;
         }
 

@@ -368,13 +368,13 @@ public final class FetchRequest {
 
         /** Sets the connect timeout (DNS and TCP connect); must be positive. */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = positive("connectTimeout", connectTimeout);
+            this.connectTimeout = Checks.positive("connectTimeout", connectTimeout);
             return this;
         }
 
         /** Sets the timeout for the whole transfer, queue time included; must be positive. */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive("timeout", timeout);
+            this.timeout = Checks.positive("timeout", timeout);
             return this;
         }
 
@@ -389,7 +389,7 @@ public final class FetchRequest {
 
         /** Sets the longest silence allowed between response bytes once the request is sent; must be positive. */
         public Builder readTimeout(Duration readTimeout) {
-            this.readTimeout = positive("readTimeout", readTimeout);
+            this.readTimeout = Checks.positive("readTimeout", readTimeout);
             return this;
         }
 
@@ -402,21 +402,13 @@ public final class FetchRequest {
                 throw new IllegalArgumentException("lowSpeedLimit < 0: " + bytesPerSecond);
             }
             this.lowSpeedLimit = bytesPerSecond;
-            this.lowSpeedTime = positive("lowSpeedTime", period);
+            this.lowSpeedTime = Checks.positive("lowSpeedTime", period);
             return this;
         }
 
         /** Builds the request. */
         public FetchRequest build() {
             return new FetchRequest(this);
-        }
-
-        private static Duration positive(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + d);
-            }
-            return d;
         }
     }
 

@@ -313,21 +313,21 @@ public final class MultiOptions {
 
         /** Sets: How long an idle connection is kept and may be reused (default 118 s, as curl). libcurl: CURLOPT_MAXAGE_CONN. */
         public Builder maxIdleAge(Duration value) {
-            requirePositive("maxIdleAge", value);
+            Checks.positive("maxIdleAge", value);
             this.maxIdleAge = value;
             return this;
         }
 
         /** Sets: How long after it opened a connection may still be reused (default 24 h, as curl). libcurl: CURLOPT_MAXLIFETIME_CONN. */
         public Builder maxLifetime(Duration value) {
-            requirePositive("maxLifetime", value);
+            Checks.positive("maxLifetime", value);
             this.maxLifetime = value;
             return this;
         }
 
         /** Sets: Default limit on DNS plus TCP connect (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
         public Builder connectTimeout(Duration value) {
-            requirePositive("connectTimeout", value);
+            Checks.positive("connectTimeout", value);
             this.connectTimeout = value;
             return this;
         }
@@ -335,7 +335,7 @@ public final class MultiOptions {
         /** Sets: Default limit on a whole transfer, queue time included; null for none. libcurl: CURLOPT_TIMEOUT_MS. */
         public Builder timeout(Duration value) {
             if (value != null) {
-                requirePositive("timeout", value);
+                Checks.positive("timeout", value);
             }
             this.timeout = value;
             return this;
@@ -344,7 +344,7 @@ public final class MultiOptions {
         /** Sets: Default limit on the silence between response bytes once the request is sent (default 60 s); null for none. */
         public Builder readTimeout(Duration value) {
             if (value != null) {
-                requirePositive("readTimeout", value);
+                Checks.positive("readTimeout", value);
             }
             this.readTimeout = value;
             return this;
@@ -361,7 +361,7 @@ public final class MultiOptions {
 
         /** Sets: The period over which the low-speed limit is judged. libcurl: CURLOPT_LOW_SPEED_TIME. */
         public Builder lowSpeedTime(Duration value) {
-            requirePositive("lowSpeedTime", value);
+            Checks.positive("lowSpeedTime", value);
             this.lowSpeedTime = value;
             return this;
         }
@@ -412,17 +412,14 @@ public final class MultiOptions {
 
         /** Sets: How long resolved addresses are cached (default 60 s, as curl); zero disables the cache. libcurl: CURLOPT_DNS_CACHE_TIMEOUT. */
         public Builder dnsCacheTimeout(Duration value) {
-            Objects.requireNonNull(value, "dnsCacheTimeout");
-            if (value.isNegative()) {
-                throw new IllegalArgumentException("dnsCacheTimeout < 0: " + value);
-            }
+            Checks.notNegative("dnsCacheTimeout", value);
             this.dnsCacheTimeout = value;
             return this;
         }
 
         /** Sets: Head start of the first address family before the other is tried in parallel (default 200 ms, as curl). libcurl: CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS. */
         public Builder happyEyeballsTimeout(Duration value) {
-            requirePositive("happyEyeballsTimeout", value);
+            Checks.positive("happyEyeballsTimeout", value);
             this.happyEyeballsTimeout = value;
             return this;
         }
@@ -484,7 +481,7 @@ public final class MultiOptions {
          */
         public Builder resolve(String host, int port, InetAddress... addresses) {
             Objects.requireNonNull(host, "host");
-            requirePort(port);
+            Checks.port(port);
             if (addresses.length == 0) {
                 throw new IllegalArgumentException("resolve " + host + ":" + port + ": no address");
             }
@@ -499,8 +496,8 @@ public final class MultiOptions {
         public Builder connectTo(String host, int port, String toHost, int toPort) {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(toHost, "toHost");
-            requirePort(port);
-            requirePort(toPort);
+            Checks.port(port);
+            Checks.port(toPort);
             connectTo.put(key(host, port), new HostPort(toHost, toPort));
             return this;
         }
@@ -508,19 +505,6 @@ public final class MultiOptions {
         /** Builds the options. */
         public MultiOptions build() {
             return new MultiOptions(this);
-        }
-
-        private static void requirePort(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-        }
-
-        private static void requirePositive(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + d);
-            }
         }
     }
 }

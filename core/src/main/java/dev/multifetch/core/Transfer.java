@@ -41,6 +41,7 @@ public final class Transfer {
     final Expiry<Transfer>[] expiries = new Expiry[6];
 
     FetchRequest hop;
+    String firstUrl;
     Target target;
     int redirects;
     int redirectStatus;

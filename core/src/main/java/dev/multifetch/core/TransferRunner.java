@@ -103,6 +103,7 @@ final class TransferRunner {
             return fail(t, e.error(), e.getMessage(), null);
         }
         t.hopStartNanos = t.startNanos;
+        t.firstUrl = t.target.url();
         transition(t, TransferState.SETUP);
         return true;
     }
@@ -254,7 +255,8 @@ final class TransferRunner {
                     new PostRedirect(hop.keepsPostOn(301), hop.keepsPostOn(302), hop.keepsPostOn(303)));
             method = nm.method();
             dropBody = nm.bodyDropped();
-            dropCredentials = !hop.unrestrictedAuth() && Redirects.crossOrigin(t.target.url(), next);
+            // curl compares with the first URL of the transfer, not the previous hop
+            dropCredentials = !hop.unrestrictedAuth() && Redirects.crossOrigin(t.firstUrl, next);
             t.redirects++;
         } else {
             t.expectRetried = true;

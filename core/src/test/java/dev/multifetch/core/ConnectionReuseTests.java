@@ -128,6 +128,25 @@ class ConnectionReuseTests {
     }
 
     @Test
+    void whenEveryCachedConnectionHasGoneStaleThenTheRetryStillGetsAFreshConnection() throws Exception {
+        FetchEngine engine = engine();
+        CountDownLatch bothArrived = new CountDownLatch(2);
+        server.dispatcher((index, request) -> index == 0
+                ? script().run(bothArrived::countDown).await(bothArrived, WAIT).then(ok("fresh " + request.connectionId()))
+                : script().close());
+        CompletableFuture<FetchResponse> one = engine.fetch(FetchRequest.get(server.url("/one")));
+        CompletableFuture<FetchResponse> two = engine.fetch(FetchRequest.get(server.url("/two")));
+        succeeds(one);
+        succeeds(two);
+        eventually().until(() -> engine.idleConnections() == 2);
+
+        FetchResponse third = succeeds(engine.fetch(FetchRequest.get(server.url("/third"))));
+
+        assertThat(third.bodyAsString()).isEqualTo("fresh 3");
+        assertThat(third.connects()).isEqualTo(1);
+    }
+
+    @Test
     void whenPostMeetsAnEmptyCloseOnAReusedConnectionThenGotNothingWithoutRetry() throws Exception {
         FetchEngine engine = engine();
         server.dispatcher((index, request) -> index == 0 ? ok("first") : script().close());

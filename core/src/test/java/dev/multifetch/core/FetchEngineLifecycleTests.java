@@ -137,6 +137,53 @@ class FetchEngineLifecycleTests {
         assertThat(engine.fetch(FetchRequest.get(server.url("/b"))).join().status()).isEqualTo(200);
     }
 
+    @Test
+    void whenTheLoopMeetsAnUnexpectedErrorThenEveryTransferFailsAndNewFetchesFailFast() throws Exception {
+        CountDownLatch requestSeen = new CountDownLatch(1);
+        server.dispatcher((i, request) -> request.target().equals("/fatal") ? ScriptedServer.ok("x")
+                : ScriptedServer.script().run(requestSeen::countDown).stall());
+        FetchListener fatal = new FetchListener() {
+            @Override
+            public void responseHeaders(Transfer transfer, int status) {
+                throw new StackOverflowError("simulated fatal error in the loop");
+            }
+        };
+        engine = FetchEngine.builder().options(MultiOptions.builder().listener(fatal).build()).build();
+        CompletableFuture<FetchResponse> waiting = engine.fetch(FetchRequest.get(server.url("/stalled")));
+        assertThat(requestSeen.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<FetchResponse> trigger = engine.fetch(FetchRequest.get(server.url("/fatal")));
+
+        assertThatThrownBy(waiting::join).cause().isInstanceOf(FetchException.class).hasMessageContaining("selector loop failed");
+        assertThatThrownBy(trigger::join).cause().isInstanceOf(FetchException.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !engine.isRunning());
+        assertThat(engine.failure()).get().isInstanceOf(StackOverflowError.class);
+        assertThatThrownBy(() -> engine.fetch(FetchRequest.get(server.url("/after"))).join())
+                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("failed");
+    }
+
+    @Test
+    void whenACallbackBlocksTheLoopThenItsBusyTimeShowsIt() throws Exception {
+        server.defaultScript(ScriptedServer.ok("x"));
+        CountDownLatch release = new CountDownLatch(1);
+        engine = FetchEngine.builder().completionExecutor(Runnable::run).build();
+        assertThat(engine.loopBusyTime()).isZero();
+
+        engine.fetch(FetchRequest.get(server.url("/"))).thenRun(() -> awaitQuietly(release));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.loopBusyTime().toMillis() >= 200);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.loopBusyTime().isZero());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static long selectorThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("multifetch-selector-") && t.isAlive()).count();

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SelectorLoop implements Runnable {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger(SelectorLoop.class.getName());
     private static final long NONE = Long.MIN_VALUE;
 
     private final MultiOptions options;
@@ -57,6 +58,8 @@ public final class SelectorLoop implements Runnable {
     private volatile int openConnections;
     private volatile int idleConnections;
     private volatile long turns;
+    private volatile long turnStartedNanos;
+    private volatile Throwable failure;
     private Multi multi;
     private long timerDeadlineNanos = NONE;
 
@@ -144,6 +147,20 @@ public final class SelectorLoop implements Runnable {
         return thread.isAlive() && !terminated.isDone();
     }
 
+    /** The unexpected error that stopped the loop, or {@code null}. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * How long the current turn has been running (0 while the loop waits in select). A large
+     * value means something blocks the loop: a callback, a listener or a direct completion.
+     */
+    public long busyNanos() {
+        long started = turnStartedNanos;
+        return started == 0 ? 0 : Math.max(1, System.nanoTime() - started);
+    }
+
     /** Completes when the loop thread has ended and every socket is closed. */
     public CompletableFuture<Void> terminated() {
         return terminated;
@@ -161,7 +178,10 @@ public final class SelectorLoop implements Runnable {
             }
         } catch (Throwable t) {
             fatal = t;
+            failure = t;
+            LOG.log(System.Logger.Level.ERROR, "multifetch selector loop failed; every transfer is failed and the engine is closed", t);
         } finally {
+            turnStartedNanos = 0;
             shutdown(fatal);
         }
     }
@@ -176,7 +196,9 @@ public final class SelectorLoop implements Runnable {
         if (grace != NONE && (multi.runningHandles() == 0 || System.nanoTime() - grace >= 0)) {
             return false;
         }
+        turnStartedNanos = 0;
         select(grace);
+        turnStartedNanos = System.nanoTime();
         for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
             SelectionKey key = it.next();
             it.remove();

@@ -140,7 +140,8 @@ final class TransferRunner {
      * allow. Called for a transfer in CONNECT, and for waiting ones when a slot frees.
      */
     boolean claim(Transfer t) {
-        Connection idle = multi.pool().takeIdle(t.target.origin(), multi.now());
+        // a retry after a stale connection must not pick another connection that sat idle as long
+        Connection idle = t.retried ? null : multi.pool().takeIdle(t.target.origin(), multi.now());
         if (idle != null) {
             idle.beginUse();
             t.conn = idle;

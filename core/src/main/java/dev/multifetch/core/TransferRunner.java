@@ -221,7 +221,9 @@ final class TransferRunner {
         } catch (java.io.IOException | RuntimeException closed) {
             t.localAddress = null;
         }
-        boolean keep = reusable && !t.bodyAbandoned && (t.upload == null || t.upload.complete());
+        // either side's "Connection: close" ends the connection (RFC 9112 section 9.6)
+        boolean keep = reusable && !t.bodyAbandoned && (t.upload == null || t.upload.complete())
+                && !t.hop.headers().hasToken("Connection", "close");
         UploadPhase.close(t.upload);
         if (keep) {
             multi.releaseToPool(c);

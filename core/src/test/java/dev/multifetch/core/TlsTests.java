@@ -36,7 +36,9 @@ class TlsTests {
     }
 
     private FetchEngine engine(TlsConfig tls) {
-        engine = FetchEngine.builder().options(MultiOptions.builder().tls(tls).maxHostConnections(0).build()).build();
+        // 500 handshakes on 2 cores can take seconds under load: the tests here are not about the connect timeout
+        engine = FetchEngine.builder().options(MultiOptions.builder().tls(tls).maxHostConnections(0)
+                .connectTimeout(Duration.ofSeconds(60)).build()).build();
         return engine;
     }
 
@@ -223,6 +225,38 @@ class TlsTests {
 
             assertThat(e.error()).isEqualTo(FetchError.OPERATION_TIMEDOUT);
             assertThat(e).hasMessageContaining("TLS handshake");
+        }
+    }
+
+    @Test
+    void sessionsAreCachedInTheSharedContextForResumptionAcrossConnections() throws Exception {
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", CA.authority());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        try (TlsServer server = TlsServer.start(CA.server("localhost"), "resumable")) {
+            engine(TlsConfig.builder().sslContext(context).build());
+            String url = "https://localhost:" + server.port() + "/";
+            engine.fetch(FetchRequest.builder(url).header("Connection", "close").build()).join();
+            engine.fetch(FetchRequest.builder(url).header("Connection", "close").build()).join();
+
+            assertThat(server.handshakes()).isEqualTo(2);
+            assertThat(java.util.Collections.list(context.getClientSessionContext().getIds())).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aBigBodyOverTlsArrivesWhole() throws Exception {
+        String big = "0123456789abcdef".repeat(256 * 1024);
+        try (TlsServer server = TlsServer.start(CA.server("localhost"), big)) {
+            FetchResponse r = engine(trustingTestCa()).fetch(FetchRequest.get("https://localhost:" + server.port() + "/big")).join();
+
+            assertThat(r.body()).hasSize(big.length());
+            assertThat(r.bodyAsString()).isEqualTo(big);
         }
     }
 

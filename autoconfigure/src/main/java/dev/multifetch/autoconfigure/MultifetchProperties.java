@@ -2,6 +2,7 @@ package dev.multifetch.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import dev.multifetch.core.FetchEngine;
@@ -33,8 +34,20 @@ public class MultifetchProperties implements Validator {
     /** Most idle connections kept for reuse; the oldest idle one is closed beyond it. */
     private int maxConnects = 64;
 
+    /** How long an idle connection is kept and may be reused. */
+    private Duration maxIdleAge = Duration.ofSeconds(118);
+
+    /** How long after it opened a connection may still be reused. */
+    private Duration maxLifetime = Duration.ofHours(24);
+
     /** Connect timeout (name lookup and TCP connect) of requests that set none. */
     private Duration connectTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Longest silence allowed between response bytes once the request is sent, for requests
+     * that set none. 0 for no read timeout.
+     */
+    private Duration readTimeout = Duration.ofSeconds(60);
 
     /**
      * Timeout for a whole transfer, time spent waiting for a connection included, of requests
@@ -42,8 +55,20 @@ public class MultifetchProperties implements Validator {
      */
     private Duration timeout;
 
-    /** Largest response body accepted; a larger one fails the transfer. */
+    /**
+     * Slowest average transfer speed, per second, tolerated over low-speed-time; a slower
+     * transfer fails. 0 turns the check off.
+     */
+    private DataSize lowSpeedLimit = DataSize.ofBytes(0);
+
+    /** Period over which low-speed-limit is judged. */
+    private Duration lowSpeedTime = Duration.ofSeconds(30);
+
+    /** Largest response body accepted (after decoding); a larger one fails the transfer. */
     private DataSize maxBodySize = DataSize.ofMegabytes(64);
+
+    /** Largest response header block accepted; a larger one fails the transfer. */
+    private DataSize maxHeaderSize = DataSize.ofKilobytes(100);
 
     /** User-Agent header sent with requests that set none. */
     private String userAgent = "multifetch/0.1";
@@ -51,8 +76,33 @@ public class MultifetchProperties implements Validator {
     /** Most threads resolving host names at once. */
     private int resolverThreads = 4;
 
-    /** How long closing the engine waits for running transfers before it aborts them. */
+    /** How long resolved addresses are cached; 0 turns the cache off. */
+    private Duration dnsCacheTimeout = Duration.ofSeconds(60);
+
+    /**
+     * Head start of the first address family (IPv6 or IPv4) before the other is tried in
+     * parallel.
+     */
+    private Duration happyEyeballsTimeout = Duration.ofMillis(200);
+
+    /** Whether to turn Nagle's algorithm off (TCP_NODELAY) on every connection. */
+    private boolean tcpNoDelay = true;
+
+    /** Socket send buffer size; 0 for the operating system's default. */
+    private DataSize sendBufferSize = DataSize.ofBytes(0);
+
+    /** Socket receive buffer size; 0 for the operating system's default. */
+    private DataSize receiveBufferSize = DataSize.ofBytes(0);
+
+    /**
+     * How long transfers in flight may still run when the engine stops with the application
+     * context; those still running then are aborted.
+     */
     private Duration shutdownGrace = Duration.ofSeconds(5);
+
+    private final Metrics metrics = new Metrics();
+
+    private final Health health = new Health();
 
     public int getMaxHostConnections() {
         return this.maxHostConnections;
@@ -78,12 +128,36 @@ public class MultifetchProperties implements Validator {
         this.maxConnects = maxConnects;
     }
 
+    public Duration getMaxIdleAge() {
+        return this.maxIdleAge;
+    }
+
+    public void setMaxIdleAge(Duration maxIdleAge) {
+        this.maxIdleAge = maxIdleAge;
+    }
+
+    public Duration getMaxLifetime() {
+        return this.maxLifetime;
+    }
+
+    public void setMaxLifetime(Duration maxLifetime) {
+        this.maxLifetime = maxLifetime;
+    }
+
     public Duration getConnectTimeout() {
         return this.connectTimeout;
     }
 
     public void setConnectTimeout(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getReadTimeout() {
+        return this.readTimeout;
+    }
+
+    public void setReadTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
     }
 
     public Duration getTimeout() {
@@ -94,12 +168,36 @@ public class MultifetchProperties implements Validator {
         this.timeout = timeout;
     }
 
+    public DataSize getLowSpeedLimit() {
+        return this.lowSpeedLimit;
+    }
+
+    public void setLowSpeedLimit(DataSize lowSpeedLimit) {
+        this.lowSpeedLimit = lowSpeedLimit;
+    }
+
+    public Duration getLowSpeedTime() {
+        return this.lowSpeedTime;
+    }
+
+    public void setLowSpeedTime(Duration lowSpeedTime) {
+        this.lowSpeedTime = lowSpeedTime;
+    }
+
     public DataSize getMaxBodySize() {
         return this.maxBodySize;
     }
 
     public void setMaxBodySize(DataSize maxBodySize) {
         this.maxBodySize = maxBodySize;
+    }
+
+    public DataSize getMaxHeaderSize() {
+        return this.maxHeaderSize;
+    }
+
+    public void setMaxHeaderSize(DataSize maxHeaderSize) {
+        this.maxHeaderSize = maxHeaderSize;
     }
 
     public String getUserAgent() {
@@ -118,6 +216,46 @@ public class MultifetchProperties implements Validator {
         this.resolverThreads = resolverThreads;
     }
 
+    public Duration getDnsCacheTimeout() {
+        return this.dnsCacheTimeout;
+    }
+
+    public void setDnsCacheTimeout(Duration dnsCacheTimeout) {
+        this.dnsCacheTimeout = dnsCacheTimeout;
+    }
+
+    public Duration getHappyEyeballsTimeout() {
+        return this.happyEyeballsTimeout;
+    }
+
+    public void setHappyEyeballsTimeout(Duration happyEyeballsTimeout) {
+        this.happyEyeballsTimeout = happyEyeballsTimeout;
+    }
+
+    public boolean isTcpNoDelay() {
+        return this.tcpNoDelay;
+    }
+
+    public void setTcpNoDelay(boolean tcpNoDelay) {
+        this.tcpNoDelay = tcpNoDelay;
+    }
+
+    public DataSize getSendBufferSize() {
+        return this.sendBufferSize;
+    }
+
+    public void setSendBufferSize(DataSize sendBufferSize) {
+        this.sendBufferSize = sendBufferSize;
+    }
+
+    public DataSize getReceiveBufferSize() {
+        return this.receiveBufferSize;
+    }
+
+    public void setReceiveBufferSize(DataSize receiveBufferSize) {
+        this.receiveBufferSize = receiveBufferSize;
+    }
+
     public Duration getShutdownGrace() {
         return this.shutdownGrace;
     }
@@ -126,16 +264,24 @@ public class MultifetchProperties implements Validator {
         this.shutdownGrace = shutdownGrace;
     }
 
-    /** The multi handle options these properties describe. */
-    MultiOptions toOptions() {
-        MultiOptions.Builder builder = MultiOptions.builder();
-        optionSettings().forEach((setting) -> setting.setter().accept(builder));
-        return builder.build();
+    public Metrics getMetrics() {
+        return this.metrics;
     }
 
-    /** Applies the engine-level settings (everything that is not a multi handle option). */
-    void applyTo(FetchEngine.Builder builder) {
-        builder.options(toOptions()).shutdownGrace(this.shutdownGrace);
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /** A builder of the multi handle options these properties describe. */
+    MultiOptions.Builder toOptionsBuilder() {
+        MultiOptions.Builder builder = MultiOptions.builder();
+        optionSettings().forEach((setting) -> setting.setter().accept(builder));
+        return builder;
+    }
+
+    /** The multi handle options these properties describe. */
+    MultiOptions toOptions() {
+        return toOptionsBuilder().build();
     }
 
     @Override
@@ -151,6 +297,8 @@ public class MultifetchProperties implements Validator {
         }
         check(new Setting<>("shutdownGrace", (b) -> b.shutdownGrace(this.shutdownGrace)), FetchEngine.builder(),
                 errors);
+        check(new Setting<>("health.stallThreshold", (ignored) -> this.health.requireValidStallThreshold()), null,
+                errors);
     }
 
     private List<Setting<MultiOptions.Builder>> optionSettings() {
@@ -158,11 +306,38 @@ public class MultifetchProperties implements Validator {
                 new Setting<>("maxHostConnections", (b) -> b.maxHostConnections(this.maxHostConnections)),
                 new Setting<>("maxTotalConnections", (b) -> b.maxTotalConnections(this.maxTotalConnections)),
                 new Setting<>("maxConnects", (b) -> b.maxConnects(this.maxConnects)),
+                new Setting<>("maxIdleAge", (b) -> b.maxIdleAge(this.maxIdleAge)),
+                new Setting<>("maxLifetime", (b) -> b.maxLifetime(this.maxLifetime)),
                 new Setting<>("connectTimeout", (b) -> b.connectTimeout(this.connectTimeout)),
+                new Setting<>("readTimeout", (b) -> b.readTimeout(zeroAsNone(this.readTimeout))),
                 new Setting<>("timeout", (b) -> b.timeout(this.timeout)),
+                new Setting<>("lowSpeedLimit", (b) -> b.lowSpeedLimit(this.lowSpeedLimit.toBytes())),
+                new Setting<>("lowSpeedTime", (b) -> b.lowSpeedTime(this.lowSpeedTime)),
                 new Setting<>("maxBodySize", (b) -> b.maxBodySize(this.maxBodySize.toBytes())),
+                new Setting<>("maxHeaderSize", (b) -> b.maxHeaderBytes(intBytes("maxHeaderSize", this.maxHeaderSize))),
                 new Setting<>("userAgent", (b) -> b.userAgent(this.userAgent)),
-                new Setting<>("resolverThreads", (b) -> b.resolverThreads(this.resolverThreads)));
+                new Setting<>("resolverThreads", (b) -> b.resolverThreads(this.resolverThreads)),
+                new Setting<>("dnsCacheTimeout", (b) -> b.dnsCacheTimeout(this.dnsCacheTimeout)),
+                new Setting<>("happyEyeballsTimeout", (b) -> b.happyEyeballsTimeout(this.happyEyeballsTimeout)),
+                new Setting<>("tcpNoDelay", (b) -> b.tcpNoDelay(this.tcpNoDelay)),
+                new Setting<>("sendBufferSize",
+                        (b) -> b.sendBufferSize(intBytes("sendBufferSize", this.sendBufferSize))),
+                new Setting<>("receiveBufferSize",
+                        (b) -> b.receiveBufferSize(intBytes("receiveBufferSize", this.receiveBufferSize))));
+    }
+
+    /** Core has {@code null} for "no timeout"; a property cannot be unset below its default, so 0 says it. */
+    private static Duration zeroAsNone(Duration timeout) {
+        return (timeout != null && timeout.isZero()) ? null : timeout;
+    }
+
+    /** Core takes these sizes as an {@code int}: a size past 2 GiB is refused, not wrapped. */
+    private static int intBytes(String name, DataSize size) {
+        long bytes = size.toBytes();
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " > " + Integer.MAX_VALUE + " bytes: " + size);
+        }
+        return (int) bytes;
     }
 
     private static <B> void check(Setting<B> setting, B builder, Errors errors) {
@@ -184,5 +359,49 @@ public class MultifetchProperties implements Validator {
      * property source "applicationConfig: [classpath:/application.properties]"}.
      */
     private record Setting<B>(String field, Consumer<B> setter) {
+    }
+
+    /** Settings of the engine's meters. */
+    public static class Metrics {
+
+        /**
+         * Whether to publish the engine's meters (multifetch.*) to the application's
+         * MeterRegistry.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Settings of the engine's health indicator. */
+    public static class Health {
+
+        /**
+         * How long the selector loop may go without a turn while transfers are in flight
+         * before the health indicator reports it stalled. Keep it above read-timeout: a loop
+         * waiting on silent servers turns only when a timeout fires.
+         */
+        private Duration stallThreshold = Duration.ofMinutes(2);
+
+        public Duration getStallThreshold() {
+            return this.stallThreshold;
+        }
+
+        public void setStallThreshold(Duration stallThreshold) {
+            this.stallThreshold = stallThreshold;
+        }
+
+        void requireValidStallThreshold() {
+            Objects.requireNonNull(this.stallThreshold, "stallThreshold");
+            if (this.stallThreshold.isNegative() || this.stallThreshold.isZero()) {
+                throw new IllegalArgumentException("stallThreshold must be positive: " + this.stallThreshold);
+            }
+        }
     }
 }

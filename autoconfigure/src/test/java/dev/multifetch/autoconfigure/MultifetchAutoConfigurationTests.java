@@ -7,9 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.multifetch.core.FetchEngine;
+import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.MultiOptions;
+import dev.multifetch.core.Transfer;
 import dev.multifetch.core.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,10 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class MultifetchAutoConfigurationTests {
 
@@ -51,6 +55,17 @@ class MultifetchAutoConfigurationTests {
             assertThat(options.maxBodySize()).isEqualTo(defaults.maxBodySize());
             assertThat(options.userAgent()).isEqualTo(defaults.userAgent());
             assertThat(options.resolverThreads()).isEqualTo(defaults.resolverThreads());
+            assertThat(options.maxIdleAge()).isEqualTo(defaults.maxIdleAge());
+            assertThat(options.maxLifetime()).isEqualTo(defaults.maxLifetime());
+            assertThat(options.readTimeout()).isEqualTo(defaults.readTimeout());
+            assertThat(options.lowSpeedLimit()).isEqualTo(defaults.lowSpeedLimit());
+            assertThat(options.lowSpeedTime()).isEqualTo(defaults.lowSpeedTime());
+            assertThat(options.maxHeaderBytes()).isEqualTo(defaults.maxHeaderBytes());
+            assertThat(options.dnsCacheTimeout()).isEqualTo(defaults.dnsCacheTimeout());
+            assertThat(options.happyEyeballsTimeout()).isEqualTo(defaults.happyEyeballsTimeout());
+            assertThat(options.tcpNoDelay()).isEqualTo(defaults.tcpNoDelay());
+            assertThat(options.sendBufferSize()).isEqualTo(defaults.sendBufferSize());
+            assertThat(options.receiveBufferSize()).isEqualTo(defaults.receiveBufferSize());
         });
     }
 
@@ -74,6 +89,39 @@ class MultifetchAutoConfigurationTests {
                 assertThat(options.resolverThreads()).isEqualTo(1);
                 assertThat(context.getBean(MultifetchProperties.class).getShutdownGrace()).isZero();
             });
+    }
+
+    @Test
+    void whenTransportPropertiesSetThenTheyReachTheOptions() {
+        this.contextRunner
+            .withPropertyValues("multifetch.max-idle-age=30s", "multifetch.max-lifetime=1h",
+                    "multifetch.read-timeout=5s", "multifetch.low-speed-limit=1KB", "multifetch.low-speed-time=10s",
+                    "multifetch.max-header-size=16KB", "multifetch.dns-cache-timeout=0s",
+                    "multifetch.happy-eyeballs-timeout=50ms", "multifetch.tcp-no-delay=false",
+                    "multifetch.send-buffer-size=64KB", "multifetch.receive-buffer-size=128KB")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                MultiOptions options = context.getBean(MultifetchProperties.class).toOptions();
+                assertThat(options.maxIdleAge()).isEqualTo(Duration.ofSeconds(30));
+                assertThat(options.maxLifetime()).isEqualTo(Duration.ofHours(1));
+                assertThat(options.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+                assertThat(options.lowSpeedLimit()).isEqualTo(1024);
+                assertThat(options.lowSpeedTime()).isEqualTo(Duration.ofSeconds(10));
+                assertThat(options.maxHeaderBytes()).isEqualTo(16 * 1024);
+                assertThat(options.dnsCacheTimeout()).isZero();
+                assertThat(options.happyEyeballsTimeout()).isEqualTo(Duration.ofMillis(50));
+                assertThat(options.tcpNoDelay()).isFalse();
+                assertThat(options.sendBufferSize()).isEqualTo(64 * 1024);
+                assertThat(options.receiveBufferSize()).isEqualTo(128 * 1024);
+            });
+    }
+
+    @Test
+    void whenReadTimeoutZeroThenThereIsNone() {
+        this.contextRunner.withPropertyValues("multifetch.read-timeout=0s").run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(MultifetchProperties.class).toOptions().readTimeout()).isNull();
+        });
     }
 
     @Test
@@ -108,17 +156,64 @@ class MultifetchAutoConfigurationTests {
             });
     }
 
+    @Test
+    void whenOptionsCustomizerDefinedThenItSeesThePropertiesAndItsChangesReachTheEngine() {
+        AtomicReference<MultiOptions> seen = new AtomicReference<>();
+        MultifetchOptionsCustomizer customizer = (options) -> seen.set(options.userAgent("custom/2").build());
+        this.contextRunner.withPropertyValues("multifetch.max-host-connections=3")
+            .withBean(MultifetchOptionsCustomizer.class, () -> customizer)
+            .run((context) -> {
+                assertThat(context).hasSingleBean(FetchEngine.class);
+                assertThat(seen.get().maxHostConnections()).isEqualTo(3);
+                assertThat(seen.get().userAgent()).isEqualTo("custom/2");
+            });
+    }
+
+    @Test
+    @Timeout(30)
+    void whenListenerBeansDefinedThenEachHearsTheEngine() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("hi"))) {
+            this.contextRunner.withBean("first", FetchListener.class, () -> new DoneRecorder("first", heard))
+                .withBean("second", FetchListener.class, () -> new DoneRecorder("second", heard))
+                .run((context) -> {
+                    FetchEngine engine = context.getBean(FetchEngine.class);
+                    engine.fetch(FetchRequest.get(server.url("/both"))).get(20, TimeUnit.SECONDS);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+                    assertThat(heard).containsExactlyInAnyOrder("first", "second");
+                });
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "multifetch.max-host-connections=-1 | maxHostConnections < 0: -1",
             "multifetch.connect-timeout=0s      | connectTimeout must be positive",
-            "multifetch.resolver-threads=0      | resolverThreads < 1: 0" })
-    void whenValueOutOfRangeThenStartupFailsNamingTheProperty(String property, String reason) {
+            "multifetch.resolver-threads=0      | resolverThreads < 1: 0",
+            "multifetch.max-idle-age=0s         | maxIdleAge must be positive",
+            "multifetch.read-timeout=-1s        | readTimeout must be positive",
+            "multifetch.dns-cache-timeout=-1s   | dnsCacheTimeout < 0",
+            "multifetch.max-header-size=100B    | maxHeaderBytes < 1024: 100",
+            "multifetch.send-buffer-size=4GB    | sendBufferSize > 2147483647 bytes",
+            "multifetch.health.stall-threshold=0s | stallThreshold must be positive" })
+    void whenValueOutOfRangeThenStartupFailsAndTheAnalysisNamesThePropertyAndCoreReason(String property,
+            String reason) {
         String name = property.substring(0, property.indexOf('='));
         this.contextRunner.withPropertyValues(property).run((context) -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).hasStackTraceContaining(name).hasStackTraceContaining(reason);
+            FailureAnalysis analysis = new MultifetchPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Property: " + name).contains(reason);
         });
+    }
+
+    /** Adds its name when a transfer is done. */
+    private record DoneRecorder(String name, List<String> heard) implements FetchListener {
+
+        @Override
+        public void transferDone(Transfer transfer, FetchResponse response) {
+            this.heard.add(this.name);
+        }
     }
 
     /** Records its name when applied; ordered by {@link Ordered}. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -65,6 +66,22 @@ class SampleApplicationTests {
         assertThat(result.error()).isNotNull();
         assertThat(result.error().code()).isEqualTo("COULDNT_CONNECT");
         assertThat(result.error().message()).isNotBlank().doesNotStartWith("COULDNT_CONNECT");
+    }
+
+    @Test
+    void whenTransferDoneThenActuatorShowsEngineHealthAndMeters() throws Exception {
+        try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("counted"))) {
+            assertThat(fetch(target.url("/counted")).statusCode()).isEqualTo(200);
+        }
+
+        JsonNode health = this.jsonMapper.readTree(get("/actuator/health").body());
+        assertThat(health.at("/components/multifetch/status").asString()).isEqualTo("UP");
+        assertThat(health.at("/components/multifetch/details/running").isNumber()).isTrue();
+
+        JsonNode transfers = this.jsonMapper
+            .readTree(get("/actuator/metrics/multifetch.transfers?tag=outcome:SUCCESS").body());
+        assertThat(transfers.at("/measurements/0/value").asDouble()).isGreaterThanOrEqualTo(1);
+        assertThat(get("/actuator/metrics/multifetch.handles.running").statusCode()).isEqualTo(200);
     }
 
     @ParameterizedTest

@@ -1,0 +1,52 @@
+package dev.multifetch.autoconfigure.http;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+import dev.multifetch.core.FetchEngine;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.http.client.reactive.ClientHttpResponse;
+
+/**
+ * Runs {@code WebClient} exchanges on a {@link FetchEngine}. The request body is collected, the
+ * transfer runs on the engine's selector thread, and the response arrives whole; no thread
+ * waits. Cancelling the subscription cancels the transfer. Thread-safe.
+ *
+ * <p>Timeouts given here apply to each request; unset, the engine's {@code multifetch.*} defaults
+ * apply. Immutable.
+ */
+public final class MultifetchClientHttpConnector implements ClientHttpConnector {
+
+    private final FetchEngine engine;
+    private final RequestTimeouts timeouts;
+
+    /** A connector whose exchanges run on {@code engine} with its default timeouts. */
+    public MultifetchClientHttpConnector(FetchEngine engine) {
+        this(engine, null, null);
+    }
+
+    /**
+     * A connector whose exchanges run on {@code engine} with these timeouts, each positive or
+     * {@code null} for the engine's default: {@code connectTimeout} covers name lookup and TCP
+     * connect, {@code readTimeout} the longest silence between response bytes.
+     */
+    public MultifetchClientHttpConnector(FetchEngine engine, Duration connectTimeout, Duration readTimeout) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.timeouts = new RequestTimeouts(connectTimeout, readTimeout);
+    }
+
+    @Override
+    public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
+            Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
+        MultifetchReactiveClientHttpRequest request = new MultifetchReactiveClientHttpRequest(method, uri);
+        return requestCallback.apply(request)
+            .then(Mono.fromFuture(() -> this.engine.fetch(request.toFetchRequest(this.timeouts))))
+            .map(MultifetchReactiveClientHttpResponse::new);
+    }
+}

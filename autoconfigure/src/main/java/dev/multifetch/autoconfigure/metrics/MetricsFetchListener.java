@@ -1,0 +1,174 @@
+package dev.multifetch.autoconfigure.metrics;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.multifetch.core.FetchError;
+import dev.multifetch.core.FetchException;
+import dev.multifetch.core.FetchListener;
+import dev.multifetch.core.FetchResponse;
+import dev.multifetch.core.Transfer;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Turns the engine's transfer events into meters: how each transfer ended, how long it and its
+ * phases took, how many bytes it moved, whether it reused a connection. Tags are few and bounded
+ * (outcome, {@link FetchError} name, direction): never a URL or a host. Together with
+ * {@link FetchEngineMetrics} (the gauges) these are the engine's meters; the per-request
+ * {@code http.client.requests} comes from Spring's own observation of RestClient and WebClient.
+ *
+ * <p>Meters: {@value #TRANSFERS} (counter) and {@value #TRANSFER_DURATION} (timer), both tagged
+ * {@code outcome} = {@code SUCCESS} (a response, whatever its status, as in curl) or
+ * {@code ERROR}, and {@code error} = the {@link FetchError} name or {@code none};
+ * {@value #TRANSFER_BYTES} (summary, {@code direction} = {@code sent|received}, wire bytes);
+ * {@value #QUEUE_TIME} (timer: waits for a connection slot); {@value #DNS_TIME} and
+ * {@value #CONNECT_TIME} (timers, {@code outcome}); {@value #CONNECTIONS_ACQUIRED} (counter,
+ * {@code reused} = {@code true|false}).
+ *
+ * <p>Called on the selector thread; every method is short and never blocks. A transfer removed
+ * before it finished (a cancelled future) is not counted: core tells listeners nothing then.
+ */
+public final class MetricsFetchListener implements FetchListener {
+
+    static final String TRANSFERS = "multifetch.transfers";
+    static final String TRANSFER_DURATION = "multifetch.transfer.duration";
+    static final String TRANSFER_BYTES = "multifetch.transfer.bytes";
+    static final String QUEUE_TIME = "multifetch.queue.time";
+    static final String DNS_TIME = "multifetch.dns.time";
+    static final String CONNECT_TIME = "multifetch.connect.time";
+    static final String CONNECTIONS_ACQUIRED = "multifetch.connections.acquired";
+
+    private static final String SUCCESS = "SUCCESS";
+    private static final String ERROR = "ERROR";
+
+    private final Clock clock;
+    private final Meter.MeterProvider<Counter> transfers;
+    private final Meter.MeterProvider<Timer> transferDuration;
+    private final DistributionSummary bytesSent;
+    private final DistributionSummary bytesReceived;
+    private final Timer queueTime;
+    private final Meter.MeterProvider<Timer> dnsTime;
+    private final Meter.MeterProvider<Timer> connectTime;
+    private final Meter.MeterProvider<Counter> connectionsAcquired;
+
+    /**
+     * When each DNS lookup (by host) and TCP connect (by address) of a transfer started. Weak
+     * keys: a transfer removed mid-connect gets no further event, and must not stay here.
+     */
+    private final Map<Transfer, Map<Object, Long>> phaseStarts = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** Registers the meters with {@code registry}; tagged ones appear with their first value. */
+    public MetricsFetchListener(MeterRegistry registry) {
+        this.clock = registry.config().clock();
+        this.transfers = Counter.builder(TRANSFERS)
+            .description("Transfers finished, by outcome and error")
+            .withRegistry(registry);
+        this.transferDuration = Timer.builder(TRANSFER_DURATION)
+            .description("Time from a transfer's start to its end, waits for a connection included")
+            .withRegistry(registry);
+        this.bytesSent = bytes(registry, "sent", "Request bytes written per transfer, head included");
+        this.bytesReceived = bytes(registry, "received", "Response bytes read per transfer, head included");
+        this.queueTime = Timer.builder(QUEUE_TIME)
+            .description("Time transfers waited for a connection slot (a connection limit was reached)")
+            .register(registry);
+        this.dnsTime = Timer.builder(DNS_TIME).description("Host name lookups").withRegistry(registry);
+        this.connectTime = Timer.builder(CONNECT_TIME)
+            .description("TCP connects, one per address tried")
+            .withRegistry(registry);
+        this.connectionsAcquired = Counter.builder(CONNECTIONS_ACQUIRED)
+            .description("Connections given to transfers: new ones and ones reused from the cache")
+            .withRegistry(registry);
+    }
+
+    private static DistributionSummary bytes(MeterRegistry registry, String direction, String description) {
+        return DistributionSummary.builder(TRANSFER_BYTES)
+            .description(description)
+            .baseUnit("bytes")
+            .tag("direction", direction)
+            .register(registry);
+    }
+
+    @Override
+    public void transferDequeued(Transfer transfer, long queuedNanos) {
+        this.queueTime.record(queuedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void dnsStart(Transfer transfer, String host) {
+        started(transfer, host);
+    }
+
+    @Override
+    public void dnsEnd(Transfer transfer, String host, List<InetAddress> addresses) {
+        stopped(transfer, host, this.dnsTime.withTag("outcome", SUCCESS));
+    }
+
+    @Override
+    public void dnsFailed(Transfer transfer, String host, Exception cause) {
+        stopped(transfer, host, this.dnsTime.withTag("outcome", ERROR));
+    }
+
+    @Override
+    public void connectStart(Transfer transfer, InetSocketAddress address) {
+        started(transfer, address);
+    }
+
+    @Override
+    public void connectEnd(Transfer transfer, InetSocketAddress address) {
+        stopped(transfer, address, this.connectTime.withTag("outcome", SUCCESS));
+    }
+
+    @Override
+    public void connectFailed(Transfer transfer, InetSocketAddress address, Exception cause) {
+        stopped(transfer, address, this.connectTime.withTag("outcome", ERROR));
+    }
+
+    @Override
+    public void connectionAcquired(Transfer transfer, long connectionId, boolean reused) {
+        this.connectionsAcquired.withTag("reused", Boolean.toString(reused)).increment();
+    }
+
+    @Override
+    public void transferDone(Transfer transfer, FetchResponse response) {
+        finished(transfer, SUCCESS, "none");
+    }
+
+    @Override
+    public void transferFailed(Transfer transfer, FetchException failure) {
+        finished(transfer, ERROR, failure.error().name());
+    }
+
+    private void finished(Transfer transfer, String outcome, String error) {
+        this.phaseStarts.remove(transfer);
+        this.transfers.withTags("outcome", outcome, "error", error).increment();
+        Duration total = transfer.timings().total();
+        this.transferDuration.withTags("outcome", outcome, "error", error).record(total);
+        this.bytesSent.record(transfer.bytesSent());
+        this.bytesReceived.record(transfer.bytesReceived());
+    }
+
+    private void started(Transfer transfer, Object phase) {
+        this.phaseStarts.computeIfAbsent(transfer, (t) -> new HashMap<>()).put(phase, this.clock.monotonicTime());
+    }
+
+    /** Records the time since {@code phase} started, if its start was seen. */
+    private void stopped(Transfer transfer, Object phase, Timer timer) {
+        Map<Object, Long> starts = this.phaseStarts.get(transfer);
+        Long start = (starts != null) ? starts.remove(phase) : null;
+        if (start != null) {
+            timer.record(this.clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+}

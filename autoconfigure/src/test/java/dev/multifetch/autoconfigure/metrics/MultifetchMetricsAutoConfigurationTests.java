@@ -1,0 +1,218 @@
+package dev.multifetch.autoconfigure.metrics;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
+import dev.multifetch.core.FetchEngine;
+import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.FetchResponse;
+import dev.multifetch.core.testing.ScriptedServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@Timeout(60)
+class MultifetchMetricsAutoConfigurationTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+                    MultifetchAutoConfiguration.class, MultifetchMetricsAutoConfiguration.class));
+
+    @Test
+    void whenMeterRegistryPresentThenGaugesReadTheEngine() {
+        this.contextRunner.run((context) -> {
+            assertThat(context).hasSingleBean(MetricsFetchListener.class).hasSingleBean(FetchEngineMetrics.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.get("multifetch.handles.running").gauge().value()).isZero();
+            assertThat(registry.get("multifetch.handles.pending").gauge().value()).isZero();
+            assertThat(registry.get("multifetch.connections").tag("state", "active").gauge().value()).isZero();
+            assertThat(registry.get("multifetch.connections").tag("state", "idle").gauge().value()).isZero();
+        });
+    }
+
+    @Test
+    void whenMicrometerMissingThenEngineWithoutMeters() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader("io.micrometer.core")).run((context) -> {
+            assertThat(context).hasNotFailed().hasSingleBean(FetchEngine.class);
+            assertThat(context).doesNotHaveBean(MetricsFetchListener.class).doesNotHaveBean(FetchEngineMetrics.class);
+        });
+    }
+
+    @Test
+    void whenNoMeterRegistryThenEngineWithoutMeters() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(MultifetchAutoConfiguration.class,
+                    MultifetchMetricsAutoConfiguration.class))
+            .run((context) -> {
+                assertThat(context).hasNotFailed().hasSingleBean(FetchEngine.class);
+                assertThat(context).doesNotHaveBean(MetricsFetchListener.class)
+                    .doesNotHaveBean(FetchEngineMetrics.class);
+            });
+    }
+
+    @Test
+    void whenMetricsDisabledThenNoMeters() {
+        this.contextRunner.withPropertyValues("multifetch.metrics.enabled=false").run((context) -> {
+            assertThat(context).hasSingleBean(FetchEngine.class);
+            assertThat(context).doesNotHaveBean(MetricsFetchListener.class).doesNotHaveBean(FetchEngineMetrics.class);
+            assertThat(context.getBean(MeterRegistry.class).find("multifetch.handles.running").gauge()).isNull();
+        });
+    }
+
+    @Test
+    void whenUserDefinesEngineThenGaugesReadIt() {
+        this.contextRunner.withBean("userEngine", FetchEngine.class, FetchEngine::create).run((context) -> {
+            assertThat(context).hasSingleBean(FetchEngine.class).hasSingleBean(FetchEngineMetrics.class);
+            assertThat(context.getBean(MeterRegistry.class).find("multifetch.handles.running").gauge()).isNotNull();
+        });
+    }
+
+    @Test
+    void whenSlowTransferRunsThenRunningHandlesRiseAndReturnToZero() {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedServer.Script gated = ScriptedServer.script().await(release, WAIT).ok("done");
+        try (ScriptedServer server = new ScriptedServer().defaultScript(gated)) {
+            this.contextRunner.run((context) -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                CompletableFuture<FetchResponse> slow = engine(context).fetch(FetchRequest.get(server.url("/slow")));
+                server.awaitRequests(1);
+                assertThat(registry.get("multifetch.handles.running").gauge().value()).isEqualTo(1);
+                await().atMost(WAIT)
+                    .until(() -> registry.get("multifetch.connections").tag("state", "active").gauge().value() == 1);
+                release.countDown();
+                slow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                await().atMost(WAIT).until(() -> registry.get("multifetch.handles.running").gauge().value() == 0);
+                await().atMost(WAIT)
+                    .until(() -> registry.get("multifetch.connections").tag("state", "idle").gauge().value() == 1);
+            });
+        }
+    }
+
+    @Test
+    void whenTransfersEndThenCountersCarryOutcomeAndError() throws IOException {
+        int closedPort = closedPort();
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("hello"))) {
+            this.contextRunner.run((context) -> {
+                FetchEngine engine = engine(context);
+                engine.fetch(FetchRequest.get(server.url("/ok"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                CompletableFuture<FetchResponse> refused = engine
+                    .fetch(FetchRequest.get("http://127.0.0.1:" + closedPort + "/"));
+                assertThatThrownBy(refused::join).hasMessageContaining("COULDNT_CONNECT");
+
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.get("multifetch.transfers").tags("outcome", "SUCCESS", "error", "none").counter()
+                    .count()).isEqualTo(1);
+                assertThat(registry.get("multifetch.transfers").tags("outcome", "ERROR", "error", "COULDNT_CONNECT")
+                    .counter()
+                    .count()).isEqualTo(1);
+                assertThat(registry.get("multifetch.transfer.duration").tags("outcome", "SUCCESS").timer().count())
+                    .isEqualTo(1);
+                assertThat(registry.get("multifetch.connect.time").tag("outcome", "SUCCESS").timer().count())
+                    .isEqualTo(1);
+                assertThat(registry.get("multifetch.connect.time").tag("outcome", "ERROR").timer().count())
+                    .isGreaterThanOrEqualTo(1);
+                assertThat(registry.get("multifetch.transfer.bytes").tag("direction", "received").summary()
+                    .totalAmount()).isGreaterThan("hello".length());
+                assertThat(registry.get("multifetch.transfer.bytes").tag("direction", "sent").summary().count())
+                    .isEqualTo(2);
+            });
+        }
+    }
+
+    @Test
+    void whenReadTimeoutFiresThenErrorTagIsOperationTimedOut() {
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.script().stall())) {
+            this.contextRunner.withPropertyValues("multifetch.read-timeout=200ms").run((context) -> {
+                CompletableFuture<FetchResponse> stalled = engine(context)
+                    .fetch(FetchRequest.get(server.url("/stall")));
+                assertThatThrownBy(stalled::join).hasMessageContaining("OPERATION_TIMEDOUT");
+                assertThat(context.getBean(MeterRegistry.class)
+                    .get("multifetch.transfers")
+                    .tags("outcome", "ERROR", "error", "OPERATION_TIMEDOUT")
+                    .counter()
+                    .count()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void whenSecondTransferReusesConnectionThenAcquiredCountsBoth() {
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("again"))) {
+            this.contextRunner.run((context) -> {
+                FetchEngine engine = engine(context);
+                engine.fetch(FetchRequest.get(server.url("/1"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                engine.fetch(FetchRequest.get(server.url("/2"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.get("multifetch.connections.acquired").tag("reused", "false").counter().count())
+                    .isEqualTo(1);
+                assertThat(registry.get("multifetch.connections.acquired").tag("reused", "true").counter().count())
+                    .isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void whenHostLimitReachedThenQueueTimeIsRecorded() {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedServer.Script gated = ScriptedServer.script().await(release, WAIT).ok("done");
+        try (ScriptedServer server = new ScriptedServer().defaultScript(gated)) {
+            this.contextRunner.withPropertyValues("multifetch.max-host-connections=1").run((context) -> {
+                FetchEngine engine = engine(context);
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                CompletableFuture<FetchResponse> first = engine.fetch(FetchRequest.get(server.url("/first")));
+                CompletableFuture<FetchResponse> second = engine.fetch(FetchRequest.get(server.url("/second")));
+                await().atMost(WAIT).until(() -> registry.get("multifetch.handles.pending").gauge().value() == 1);
+                release.countDown();
+                CompletableFuture.allOf(first, second).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(registry.get("multifetch.queue.time").timer().count()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void whenHostNameResolvedThenDnsTimeIsRecorded() {
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("named"))) {
+            this.contextRunner.run((context) -> {
+                engine(context).fetch(FetchRequest.get("http://localhost:" + server.port() + "/"))
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(context.getBean(MeterRegistry.class)
+                    .get("multifetch.dns.time")
+                    .tag("outcome", "SUCCESS")
+                    .timer()
+                    .count()).isEqualTo(1);
+            });
+        }
+    }
+
+    private static FetchEngine engine(AssertableApplicationContext context) {
+        return context.getBean(FetchEngine.class);
+    }
+
+    /** A loopback port nothing listens on: bound by the system, then released. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -154,7 +154,7 @@ final class ConnectPhase {
             try {
                 channel = SocketChannel.open();
                 configure(channel);
-                Connection attempt = new Connection(t.target.origin(), channel, address, multi.now());
+                Connection attempt = new Connection(t.origin, channel, address, multi.now());
                 channel.connect(address);
                 return attempt;
             } catch (IOException | RuntimeException e) {

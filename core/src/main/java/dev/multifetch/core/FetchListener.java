@@ -40,6 +40,15 @@ public interface FetchListener {
     /** A TCP connect to {@code address} failed (another address may follow). */
     default void connectFailed(Transfer transfer, InetSocketAddress address, Exception cause) { }
 
+    /** A TLS handshake starts on a new connection. */
+    default void tlsStart(Transfer transfer) { }
+
+    /** The TLS handshake finished with {@code protocol} (such as TLSv1.3) and {@code cipherSuite}. */
+    default void tlsEnd(Transfer transfer, String protocol, String cipherSuite) { }
+
+    /** The TLS handshake failed. */
+    default void tlsFailed(Transfer transfer, Exception cause) { }
+
     /** The transfer has a connection: a new one, or one {@code reused} from the cache. */
     default void connectionAcquired(Transfer transfer, long connectionId, boolean reused) { }
 
@@ -58,6 +67,6 @@ public interface FetchListener {
     /** The transfer finished with a response. */
     default void transferDone(Transfer transfer, FetchResponse response) { }
 
-    /** The transfer finished with an error. */
+    /** The transfer finished with an error, or was cancelled or stopped (then with ABORTED_BY_CALLBACK). */
     default void transferFailed(Transfer transfer, FetchException failure) { }
 }

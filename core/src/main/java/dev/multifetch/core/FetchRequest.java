@@ -40,6 +40,7 @@ public final class FetchRequest {
     private final BodyConsumer bodyConsumer;
     private final HeaderListener headerListener;
     private final ProgressListener progressListener;
+    private final TlsConfig tls;
 
     private FetchRequest(Builder b) {
         this.method = b.method;
@@ -61,6 +62,7 @@ public final class FetchRequest {
         this.bodyConsumer = b.bodyConsumer;
         this.headerListener = b.headerListener;
         this.progressListener = b.progressListener;
+        this.tls = b.tls;
     }
 
     /** A copy of this request for the next hop of a redirect. */
@@ -91,6 +93,7 @@ public final class FetchRequest {
         b.bodyConsumer = bodyConsumer;
         b.headerListener = headerListener;
         b.progressListener = progressListener;
+        b.tls = tls;
         return new FetchRequest(b);
     }
 
@@ -199,6 +202,11 @@ public final class FetchRequest {
         return progressListener;
     }
 
+    /** This request's own TLS settings, or {@code null} for the engine's. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
     @Override
     public String toString() {
         return method + " " + url;
@@ -226,6 +234,7 @@ public final class FetchRequest {
         private BodyConsumer bodyConsumer;
         private HeaderListener headerListener;
         private ProgressListener progressListener;
+        private TlsConfig tls;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -326,6 +335,15 @@ public final class FetchRequest {
         /** Tells {@code listener} about every response head. */
         public Builder headerListener(HeaderListener listener) {
             this.headerListener = listener;
+            return this;
+        }
+
+        /**
+         * Uses these TLS settings (trust, client certificate) for this request instead of the
+         * engine's; its connections are kept apart from the others.
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
             return this;
         }
 

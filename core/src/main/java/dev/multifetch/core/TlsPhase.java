@@ -45,6 +45,8 @@ final class TlsPhase {
         switch (step) {
             case DONE -> {
                 t.appconnectNanos += multi.now() - t.hopStartNanos;
+                javax.net.ssl.SSLSession session = tls.engine().getSession();
+                runner.listen(t, l -> l.tlsEnd(t, session.getProtocol(), session.getCipherSuite()));
                 multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
                 runner.transition(t, TransferState.DO);
                 return true;
@@ -58,7 +60,8 @@ final class TlsPhase {
     }
 
     private TlsTransport begin(Transfer t, Connection conn) {
-        TlsConfig config = multi.options().tls();
+        TlsConfig config = t.hop.tls() != null ? t.hop.tls() : multi.options().tls();
+        runner.listen(t, l -> l.tlsStart(t));
         TlsTransport tls = new TlsTransport(config.createEngine(t.target.origin().host(), t.target.origin().port()), conn.channel());
         conn.transport(tls);
         return tls;
@@ -82,6 +85,7 @@ final class TlsPhase {
     }
 
     private boolean fail(Transfer t, Exception e) {
+        runner.listen(t, l -> l.tlsFailed(t, e));
         String host = t.target.origin().host();
         CertificateException cert = certificateCause(e);
         if (cert != null) {

@@ -43,6 +43,7 @@ public final class Transfer {
     FetchRequest hop;
     String firstUrl;
     Target target;
+    dev.multifetch.core.connection.Origin origin;
     int redirects;
     int redirectStatus;
     String redirectLocation;

@@ -104,6 +104,7 @@ final class TransferRunner {
         }
         t.hopStartNanos = t.startNanos;
         t.firstUrl = t.target.url();
+        t.origin = originOf(t.target, t.hop);
         transition(t, TransferState.SETUP);
         return true;
     }
@@ -135,20 +136,26 @@ final class TransferRunner {
         return true;
     }
 
+    /** The pool key: the URL's origin, and for https a request's own TLS settings if it has any. */
+    private static dev.multifetch.core.connection.Origin originOf(Target target, FetchRequest hop) {
+        boolean ownTls = target.origin().scheme().equals("https") && hop.tls() != null;
+        return ownTls ? target.origin().withTls(hop.tls()) : target.origin();
+    }
+
     /**
      * Gives the transfer an idle connection to its origin, or a slot to open one, if the limits
      * allow. Called for a transfer in CONNECT, and for waiting ones when a slot frees.
      */
     boolean claim(Transfer t) {
         // a retry after a stale connection must not pick another connection that sat idle as long
-        Connection idle = t.retried ? null : multi.pool().takeIdle(t.target.origin(), multi.now());
+        Connection idle = t.retried ? null : multi.pool().takeIdle(t.origin, multi.now());
         if (idle != null) {
             idle.beginUse();
             t.conn = idle;
             t.reusedConnection = true;
             return true;
         }
-        if (multi.pool().tryReserve(t.target.origin())) {
+        if (multi.pool().tryReserve(t.origin)) {
             t.slotHeld = true;
             return true;
         }
@@ -273,6 +280,7 @@ final class TransferRunner {
         releaseConnection(t, t.parser.connectionReusable());
         t.hop = hop.redirected(next, method, dropBody, dropCredentials);
         t.target = target;
+        t.origin = originOf(target, t.hop);
         t.resetForHop();
         long now = multi.now();
         t.hopStartNanos = now;
@@ -428,6 +436,11 @@ final class TransferRunner {
         t.parser = null;
         t.totalNanos = multi.now() - t.startNanos;
         transition(t, TransferState.COMPLETED);
+        try {
+            multi.options().listener().transferFailed(t, t.failure);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "FetchListener threw after " + t + " was stopped", e);
+        }
     }
 
     private void finish(Transfer t) {
@@ -468,7 +481,7 @@ final class TransferRunner {
         }
         if (t.slotHeld) {
             t.slotHeld = false;
-            multi.pool().unreserve(t.target.origin());
+            multi.pool().unreserve(t.origin);
             multi.slotFreed();
         }
     }

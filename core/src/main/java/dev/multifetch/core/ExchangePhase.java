@@ -100,12 +100,8 @@ final class ExchangePhase {
             return false;
         }
         releaseHeldBody(t);
-        if (sendingBody(t)) {
-            try {
-                upload.pump(t, t.upload, true);
-            } catch (IOException e) {
-                return sendFailed(t, e);
-            }
+        if (sendingBody(t) && !sendWhileReading(t)) {
+            return true;
         }
         ByteBuffer buf = multi.readBuffer();
         Transport transport = t.conn.transport();
@@ -128,6 +124,10 @@ final class ExchangePhase {
             }
             if (t.state != TransferState.PERFORMING) {
                 aborted(t);
+                return true;
+            }
+            if (sendingBody(t) && !sendWhileReading(t)) {
+                // a 100 Continue just released the body
                 return true;
             }
             if (t.pauseRequested) {
@@ -159,6 +159,19 @@ final class ExchangePhase {
             return true;
         } catch (HttpException e) {
             runner.fail(t, e.error(), e.getMessage(), e.getCause());
+            return false;
+        }
+    }
+
+    /** Pushes the body on while the response is read; false if that failed the transfer. */
+    private boolean sendWhileReading(Transfer t) {
+        try {
+            if (upload.pump(t, t.upload, true)) {
+                multi.want(t.conn.channel(), t, PollAction.IN);
+            }
+            return true;
+        } catch (IOException e) {
+            sendFailed(t, e);
             return false;
         }
     }

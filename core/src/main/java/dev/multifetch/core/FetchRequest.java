@@ -65,9 +65,18 @@ public final class FetchRequest {
         this.tls = b.tls;
     }
 
+    /** A copy of this request without {@code Expect: 100-continue} (after a 417). */
+    FetchRequest withoutExpectContinue() {
+        Builder b = copy(url);
+        b.headers.addAll(headers.entries());
+        b.body = body;
+        b.expectContinue = false;
+        return new FetchRequest(b);
+    }
+
     /** A copy of this request for the next hop of a redirect. */
     FetchRequest redirected(String newUrl, String newMethod, boolean dropBody, boolean dropCredentials) {
-        Builder b = new Builder(newUrl);
+        Builder b = copy(newUrl);
         b.method = newMethod;
         for (Map.Entry<String, String> h : headers.entries()) {
             String name = h.getKey();
@@ -78,6 +87,13 @@ public final class FetchRequest {
             }
         }
         b.body = dropBody ? null : body;
+        return new FetchRequest(b);
+    }
+
+    /** A builder for {@code newUrl} with every setting of this request but its headers and body. */
+    private Builder copy(String newUrl) {
+        Builder b = new Builder(newUrl);
+        b.method = method;
         b.connectTimeout = connectTimeout;
         b.timeout = timeout;
         b.maxBodySize = maxBodySize;
@@ -94,7 +110,7 @@ public final class FetchRequest {
         b.headerListener = headerListener;
         b.progressListener = progressListener;
         b.tls = tls;
-        return new FetchRequest(b);
+        return b;
     }
 
     /** A GET request for {@code url}. */

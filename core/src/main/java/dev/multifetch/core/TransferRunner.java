@@ -278,7 +278,7 @@ final class TransferRunner {
             return fail(t, e.error(), e.getMessage(), null);
         }
         releaseConnection(t, t.parser.connectionReusable());
-        t.hop = hop.redirected(next, method, dropBody, dropCredentials);
+        t.hop = t.redirectLocation != null ? hop.redirected(next, method, dropBody, dropCredentials) : hop.withoutExpectContinue();
         t.target = target;
         t.origin = originOf(target, t.hop);
         t.resetForHop();

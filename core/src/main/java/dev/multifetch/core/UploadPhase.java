@@ -72,6 +72,10 @@ final class UploadPhase {
                 multi.want(t.conn.channel(), t, alsoReading ? PollAction.INOUT : PollAction.OUT);
                 return false;
             }
+            if (up.sourceDone && !up.chunked && up.body.bytes() == null && up.payloadSent != up.body.length()) {
+                throw new IOException("the request body ended after " + up.payloadSent + " of its declared "
+                        + up.body.length() + " bytes");
+            }
             if (up.complete()) {
                 return true;
             }

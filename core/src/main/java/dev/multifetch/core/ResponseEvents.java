@@ -70,6 +70,9 @@ final class ResponseEvents implements ResponseParser.Events {
             }
         } else {
             t.collector = new BodyCollector(maxBody);
+            if (!headers.contains("Content-Encoding")) {
+                t.collector.expect(contentLength);
+            }
             sink = t.collector;
         }
         if (!t.hop.acceptEncoding().isEmpty() && headers.contains("Content-Encoding")) {

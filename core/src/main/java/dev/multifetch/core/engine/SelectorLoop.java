@@ -353,7 +353,8 @@ public final class SelectorLoop implements Runnable {
         String why = fatal == null ? "the engine closed before the transfer finished"
                 : "the engine's selector loop failed: " + fatal;
         for (Transfer t : left) {
-            complete(t, null, new FetchException(FetchError.ABORTED_BY_CALLBACK, why, fatal));
+            // failed here rather than on the completion executor, so that close() returns with nothing in flight
+            future(t).completeExceptionally(new FetchException(FetchError.ABORTED_BY_CALLBACK, why, fatal));
         }
         try {
             selector.close();

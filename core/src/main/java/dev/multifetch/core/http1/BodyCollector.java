@@ -24,6 +24,14 @@ public final class BodyCollector implements BodySink {
             throw new HttpException(FetchError.FILESIZE_EXCEEDED,
                     "Content-Length " + length + " exceeds the maximum body size of " + limit + " bytes");
         }
+        expect(length);
+    }
+
+    /** Sizes the buffer for an announced length up front (at most 1 MiB: a length is only a claim). */
+    public void expect(long length) {
+        if (length > 0 && buf.length == 0) {
+            buf = new byte[(int) Math.min(length, 1 << 20)];
+        }
     }
 
     @Override

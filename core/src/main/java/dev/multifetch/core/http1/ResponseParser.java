@@ -57,6 +57,7 @@ public final class ResponseParser {
     private boolean keepAlive;
     private boolean trailingGarbage;
     private long announcedLength = -1;
+    private Headers finalHeaders;
 
     /**
      * @param bodyAllowed    false for a HEAD request: no body is read whatever the headers say
@@ -201,6 +202,7 @@ public final class ResponseParser {
         }
         finalStatusSeen = true;
         Headers headers = Headers.of(fields);
+        finalHeaders = headers;
         keepAlive = version.equals("HTTP/1.1") ? !headers.hasToken("Connection", "close")
                 : headers.hasToken("Connection", "keep-alive");
         body = chooseFraming(headers);
@@ -308,7 +310,7 @@ public final class ResponseParser {
 
     /** The final response's header fields. */
     public Headers headers() {
-        return Headers.of(fields);
+        return finalHeaders != null ? finalHeaders : Headers.of(fields);
     }
 
     /** Trailer fields of a chunked body; empty otherwise. */

@@ -99,6 +99,9 @@ final class ExchangePhase {
         if (t.paused) {
             return false;
         }
+        if (t.parser != null && !resumeHeldBody(t)) {
+            return t.state != TransferState.PERFORMING || aborted(t);
+        }
         releaseHeldBody(t);
         if (sendingBody(t) && !sendWhileReading(t)) {
             return true;
@@ -122,6 +125,7 @@ final class ExchangePhase {
             if (!consume(t, buf.flip(), n)) {
                 return true;
             }
+            keepUnread(t, buf);
             if (t.state != TransferState.PERFORMING) {
                 aborted(t);
                 return true;
@@ -130,7 +134,7 @@ final class ExchangePhase {
                 // a 100 Continue just released the body
                 return true;
             }
-            if (t.pauseRequested) {
+            if (t.pauseRequested || t.parser.paused()) {
                 pause(t);
                 return aborted(t);
             }
@@ -140,6 +144,49 @@ final class ExchangePhase {
             multi.runAgain(t);
         }
         return aborted(t);
+    }
+
+    /**
+     * Hands on, after a resume, what the pause held back: decoded bytes, the end of the body,
+     * then the unread rest of the last read. False while the consumer is (again) paused or the
+     * exchange moved on (done or failed).
+     */
+    private boolean resumeHeldBody(Transfer t) {
+        try {
+            if (!t.parser.resumeBody() && t.parser.paused()) {
+                pause(t);
+                return false;
+            }
+            if (t.parser.complete()) {
+                runner.transition(t, TransferState.DONE);
+                return false;
+            }
+            if (t.pendingInput != null) {
+                ByteBuffer pending = t.pendingInput;
+                t.pendingInput = null;
+                if (t.parser.feed(pending)) {
+                    runner.transition(t, TransferState.DONE);
+                    return false;
+                }
+                keepUnread(t, pending);
+                if (t.pendingInput != null) {
+                    pause(t);
+                    return false;
+                }
+            }
+            return true;
+        } catch (HttpException e) {
+            runner.fail(t, e.error(), e.getMessage(), e.getCause());
+            return false;
+        }
+    }
+
+    /** A paused parser leaves part of a read unread: keep it (at most one read) until the resume. */
+    private static void keepUnread(Transfer t, ByteBuffer data) {
+        if (data.hasRemaining()) {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+            t.pendingInput = copy.put(data).flip();
+        }
     }
 
     /** Feeds one read to the parser; false if the transfer failed. */

@@ -74,20 +74,39 @@ public final class FetchRequest {
         return new FetchRequest(b);
     }
 
-    /** A copy of this request for the next hop of a redirect. */
-    FetchRequest redirected(String newUrl, String newMethod, boolean dropBody, boolean dropCredentials) {
+    /**
+     * A copy of this request for the next hop of a redirect, with {@code credentials} (the
+     * Authorization and Cookie fields to send there, taken from the first request) in place of
+     * this hop's own.
+     */
+    FetchRequest redirected(String newUrl, String newMethod, boolean dropBody, List<Map.Entry<String, String>> credentials) {
         Builder b = copy(newUrl);
         b.method = newMethod;
         for (Map.Entry<String, String> h : headers.entries()) {
             String name = h.getKey();
-            boolean credential = name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Cookie");
             boolean framing = dropBody && (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Encoding"));
-            if (!(dropCredentials && credential) && !framing) {
+            if (!isCredential(name) && !framing) {
                 b.headers.add(h);
             }
         }
+        b.headers.addAll(credentials);
         b.body = dropBody ? null : body;
         return new FetchRequest(b);
+    }
+
+    /** The Authorization and Cookie fields of this request. */
+    List<Map.Entry<String, String>> credentials() {
+        List<Map.Entry<String, String>> found = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers.entries()) {
+            if (isCredential(h.getKey())) {
+                found.add(h);
+            }
+        }
+        return found;
+    }
+
+    private static boolean isCredential(String name) {
+        return name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Cookie");
     }
 
     /** A builder for {@code newUrl} with every setting of this request but its headers and body. */

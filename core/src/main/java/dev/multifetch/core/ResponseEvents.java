@@ -127,6 +127,11 @@ final class ResponseEvents implements ResponseParser.Events {
         }
 
         @Override
+        public boolean paused() {
+            return t.pauseRequested || t.paused;
+        }
+
+        @Override
         public void end() throws HttpException {
             try {
                 consumer.onComplete();

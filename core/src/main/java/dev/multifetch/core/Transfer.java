@@ -61,6 +61,7 @@ public final class Transfer {
     boolean consumerStarted;
     boolean paused;
     boolean pauseRequested;
+    ByteBuffer pendingInput;
     TransferControl control;
     java.net.InetSocketAddress localAddress;
     java.net.InetSocketAddress remoteAddress;
@@ -169,6 +170,7 @@ public final class Transfer {
         consumerStarted = false;
         paused = false;
         pauseRequested = false;
+        pendingInput = null;
         reusedConnection = false;
         retried = false;
         parser = null;

@@ -9,6 +9,7 @@ import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The per-transfer state machine: one handler per state, each doing what it can without
@@ -278,7 +279,8 @@ final class TransferRunner {
             return fail(t, e.error(), e.getMessage(), null);
         }
         releaseConnection(t, t.parser.connectionReusable());
-        t.hop = t.redirectLocation != null ? hop.redirected(next, method, dropBody, dropCredentials) : hop.withoutExpectContinue();
+        t.hop = t.redirectLocation == null ? hop.withoutExpectContinue()
+                : hop.redirected(next, method, dropBody, dropCredentials ? List.of() : t.request().credentials());
         t.target = target;
         t.origin = originOf(target, t.hop);
         t.resetForHop();

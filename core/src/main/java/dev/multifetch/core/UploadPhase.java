@@ -37,7 +37,8 @@ final class UploadPhase {
 
         /** Whether every byte, framing included, was handed to the transport. */
         boolean complete() {
-            return (pending == null || !pending.hasRemaining()) && sourceDone && (!chunked || lastChunkQueued);
+            boolean whole = chunked ? lastChunkQueued : body.bytes() != null || payloadSent == body.length();
+            return (pending == null || !pending.hasRemaining()) && sourceDone && whole;
         }
     }
 

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,13 +39,7 @@ class ConnectPolicyAndDnsTests {
 
     private final RecordingListener listener = new RecordingListener();
     private final List<Map.Entry<String, InetSocketAddress>> judged = new CopyOnWriteArrayList<>();
-    private ScriptedServer server;
-
-    @BeforeEach
-    void startServer() {
-        server = loopback.server();
-        server.defaultScript(ok("real"));
-    }
+    private final ScriptedServer server = loopback.server().defaultScript(ok("real"));
 
     private FetchEngine engine(MultiOptions.Builder options) {
         return loopback.engine(options.listener(listener).build());
@@ -62,7 +55,11 @@ class ConnectPolicyAndDnsTests {
     }
 
     private InetSocketAddress at(String literal) {
-        return new InetSocketAddress(ip(literal), server.port());
+        return at(literal, server.port());
+    }
+
+    private static InetSocketAddress at(String literal, int port) {
+        return new InetSocketAddress(ip(literal), port);
     }
 
     @Test
@@ -163,11 +160,11 @@ class ConnectPolicyAndDnsTests {
     void happyEyeballsStartsIpv4AfterTheHeadStartWhenIpv6HangsAndConnectsThere() throws Exception {
         assumeTrue(ipv6LoopbackAvailable(), "no ::1 on this machine");
         Duration headStart = Duration.ofMillis(200);
-        server = ipv4ServerBesideAHangingIpv6Listener();
-        server.defaultScript(ok("over ipv4"));
+        ScriptedServer ipv4 = ipv4ServerBesideAHangingIpv6Listener().defaultScript(ok("over ipv4"));
+        int port = ipv4.port();
         FetchEngine engine = engine(MultiOptions.builder().happyEyeballsTimeout(headStart)
                 .hostResolver(FakeDns.answering("dual.test", "::1", "127.0.0.1")));
-        String url = "http://dual.test:" + server.port() + "/";
+        String url = "http://dual.test:" + port + "/";
 
         long start = System.nanoTime();
         FetchResponse response = succeeds(engine.fetch(FetchRequest.get(url)));
@@ -177,7 +174,7 @@ class ConnectPolicyAndDnsTests {
         assertThat(elapsed).isGreaterThanOrEqualTo(headStart);
         assertThat(response.timings().connect()).isGreaterThanOrEqualTo(headStart);
         assertThat(connectSteps(url)).containsExactly(
-                "connectStart " + at("::1"), "connectStart " + at("127.0.0.1"), "connectEnd " + at("127.0.0.1"));
+                "connectStart " + at("::1", port), "connectStart " + at("127.0.0.1", port), "connectEnd " + at("127.0.0.1", port));
     }
 
     @Test
@@ -210,7 +207,7 @@ class ConnectPolicyAndDnsTests {
         for (int attempt = 1; ; attempt++) {
             StalledListener hanging = loopback.closeAfter(StalledListener.withFullBacklog(ip("::1")));
             try {
-                return loopback.closeAfter(new ScriptedServer(new InetSocketAddress(ip("127.0.0.1"), hanging.port())));
+                return loopback.closeAfter(new ScriptedServer(at("127.0.0.1", hanging.port())));
             } catch (UncheckedIOException portTakenOnIpv4) {
                 if (attempt == 5) {
                     throw portTakenOnIpv4;
@@ -220,7 +217,7 @@ class ConnectPolicyAndDnsTests {
     }
 
     private static boolean ipv6LoopbackAvailable() {
-        return nothingListensOn(new InetSocketAddress(ip("::1"), 0));
+        return nothingListensOn(at("::1", 0));
     }
 
     /** Whether {@code address} can be bound, and so has no listener (released at once). */

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,12 +37,7 @@ class ConnectionReuseTests {
     @RegisterExtension
     final Loopback loopback = new Loopback();
 
-    private ScriptedServer server;
-
-    @BeforeEach
-    void startServer() {
-        server = loopback.server();
-    }
+    private final ScriptedServer server = loopback.server();
 
     private FetchEngine engine(MultiOptions.Builder options) {
         return loopback.engine(options.build());

@@ -164,12 +164,15 @@ class FetchEngineLifecycleTests {
 
     @Test
     void whenACallbackBlocksTheLoopThenItsBusyTimeShowsIt() throws Exception {
-        server.defaultScript(ScriptedServer.ok("x"));
+        CountDownLatch stageRegistered = new CountDownLatch(1);
+        server.defaultScript(ScriptedServer.script().await(stageRegistered, Duration.ofSeconds(10)).ok("x"));
         CountDownLatch release = new CountDownLatch(1);
         engine = FetchEngine.builder().completionExecutor(Runnable::run).build();
         assertThat(engine.loopBusyTime()).isZero();
 
+        // the blocking stage is attached before the response can arrive, so it runs on the selector thread
         engine.fetch(FetchRequest.get(server.url("/"))).thenRun(() -> awaitQuietly(release));
+        stageRegistered.countDown();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.loopBusyTime().toMillis() >= 200);
         release.countDown();

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,12 +41,7 @@ class FetchListenerTests {
     final Loopback loopback = new Loopback();
 
     private final RecordingListener listener = new RecordingListener();
-    private ScriptedServer server;
-
-    @BeforeEach
-    void startServer() {
-        server = loopback.server();
-    }
+    private final ScriptedServer server = loopback.server();
 
     private FetchEngine engine(MultiOptions.Builder options) {
         return loopback.engine(options.listener(listener).build());

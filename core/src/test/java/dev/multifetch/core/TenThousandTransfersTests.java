@@ -71,7 +71,7 @@ class TenThousandTransfersTests {
                 stats.peakHeldResponses());
         assertThat(stats.requests()).as("requests answered").isEqualTo(SCALE);
         assertThat(selectorThreadsDuring).as("selector threads the engine started").isEqualTo(1);
-        assertThat(stats.peakHeldResponses()).as("responses held at once: the transfers were in flight together")
+        assertThat(stats.peakOpenConnections()).as("connections open at once: the transfers were in flight together")
                 .isGreaterThanOrEqualTo(SCALE / 2);
         eventually().untilAsserted(() -> assertThat(OpenFiles.count())
                 .as("open descriptors after engine and server closed: %s", OpenFiles.targets())

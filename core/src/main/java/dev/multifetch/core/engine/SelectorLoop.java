@@ -24,7 +24,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -267,7 +266,8 @@ public final class SelectorLoop implements Runnable {
         };
         try {
             completions.execute(completion);
-        } catch (RejectedExecutionException e) {
+        } catch (RuntimeException rejectedOrBroken) {
+            // a refusing or broken executor must not lose the transfer: complete it here
             completion.run();
         }
     }

@@ -15,4 +15,12 @@ public interface BodySink {
      */
     default void end() throws HttpException {
     }
+
+    /**
+     * Whether the sink wants no more bytes for now (its consumer paused). Whoever writes to it
+     * stops at the next piece boundary and keeps the rest until it is resumed.
+     */
+    default boolean paused() {
+        return false;
+    }
 }

@@ -31,7 +31,7 @@ final class ChunkedBody implements BodyDecoder {
 
     @Override
     public boolean decode(ByteBuffer in, BodySink sink) throws HttpException {
-        while (step != Step.DONE && in.hasRemaining()) {
+        while (step != Step.DONE && in.hasRemaining() && !sink.paused()) {
             switch (step) {
                 case SIZE -> readSize(in);
                 case DATA -> readData(in, sink);
@@ -80,7 +80,7 @@ final class ChunkedBody implements BodyDecoder {
     }
 
     private void readData(ByteBuffer in, BodySink sink) throws HttpException {
-        int n = (int) Math.min(remaining, in.remaining());
+        int n = (int) Math.min(Math.min(remaining, in.remaining()), PIECE);
         sink.write(in, n);
         remaining -= n;
         received += n;

@@ -135,6 +135,20 @@ public final class ContentDecoder implements BodySink, AutoCloseable {
         }
     }
 
+    /** Whether decoded bytes wait for a paused downstream, or it is paused: no input should come now. */
+    @Override
+    public boolean paused() {
+        return output.paused();
+    }
+
+    /**
+     * Hands decoded bytes held back during a pause downstream, until it pauses again; returns
+     * true when none is left.
+     */
+    public boolean resumeDelivery() throws HttpException {
+        return output.drain();
+    }
+
     /** Decoded bytes handed downstream so far. */
     public long decodedBytes() {
         return output.total;
@@ -151,6 +165,7 @@ public final class ContentDecoder implements BodySink, AutoCloseable {
         private final BodySink downstream;
         private final long limit;
         private long total;
+        private ByteBuffer held;
 
         Capped(BodySink downstream, long limit) {
             this.downstream = downstream;
@@ -159,16 +174,50 @@ public final class ContentDecoder implements BodySink, AutoCloseable {
 
         @Override
         public void write(ByteBuffer src, int length) throws HttpException {
+            if (total + length > limit) {
+                throw tooLarge(limit);
+            }
+            total += length;
             int left = length;
-            while (left > 0) {
-                int n = Math.min(left, MAX_WRITE_SIZE);
-                if (total + n > limit) {
-                    throw tooLarge(limit);
+            while (left > 0 && held == null) {
+                if (downstream.paused()) {
+                    hold(src, left);
+                    return;
                 }
-                total += n;
+                int n = Math.min(left, MAX_WRITE_SIZE);
                 downstream.write(src, n);
                 left -= n;
             }
+            if (left > 0) {
+                hold(src, left);
+            }
+        }
+
+        /** Keeps decoded bytes a paused downstream cannot take: at most one input piece's output. */
+        private void hold(ByteBuffer src, int length) {
+            ByteBuffer more = ByteBuffer.allocate((held == null ? 0 : held.remaining()) + length);
+            if (held != null) {
+                more.put(held);
+            }
+            more.put(src.slice(src.position(), length));
+            src.position(src.position() + length);
+            held = more.flip();
+        }
+
+        boolean drain() throws HttpException {
+            while (held != null && !downstream.paused()) {
+                int n = Math.min(held.remaining(), MAX_WRITE_SIZE);
+                downstream.write(held, n);
+                if (!held.hasRemaining()) {
+                    held = null;
+                }
+            }
+            return held == null;
+        }
+
+        @Override
+        public boolean paused() {
+            return held != null || downstream.paused();
         }
 
         @Override

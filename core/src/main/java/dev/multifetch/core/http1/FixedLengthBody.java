@@ -21,8 +21,8 @@ final class FixedLengthBody implements BodyDecoder {
 
     @Override
     public boolean decode(ByteBuffer in, BodySink sink) throws HttpException {
-        int n = (int) Math.min(remaining, in.remaining());
-        if (n > 0) {
+        while (remaining > 0 && in.hasRemaining() && !sink.paused()) {
+            int n = (int) Math.min(Math.min(remaining, in.remaining()), PIECE);
             sink.write(in, n);
             remaining -= n;
         }

@@ -57,6 +57,7 @@ public final class ResponseParser {
     private boolean keepAlive;
     private boolean trailingGarbage;
     private long announcedLength = -1;
+    private boolean bodyEnded;
     private Headers finalHeaders;
 
     /**
@@ -91,10 +92,16 @@ public final class ResponseParser {
             anyByte = true;
         }
         while (in.hasRemaining() && phase != Phase.DONE) {
+            if (phase == Phase.BODY && sink.paused()) {
+                // the caller keeps what is left of the input until the sink is resumed
+                return false;
+            }
             if (phase == Phase.BODY) {
                 if (body.decode(in, sink)) {
-                    sink.end();
-                    phase = Phase.DONE;
+                    bodyEnded = true;
+                    if (!endBody()) {
+                        return false;
+                    }
                 }
             } else {
                 readHeadLine(in);
@@ -107,14 +114,43 @@ public final class ResponseParser {
         return phase == Phase.DONE;
     }
 
+    /** The framing says the body is complete: ends the sink, unless it is paused with bytes held back. */
+    private boolean endBody() throws HttpException {
+        if (sink.paused()) {
+            return false;
+        }
+        sink.end();
+        phase = Phase.DONE;
+        return true;
+    }
+
+    /**
+     * After a paused sink was resumed: hands on what its decoder held back and, if the body
+     * ended meanwhile, ends it. Returns true once the response is complete.
+     */
+    public boolean resumeBody() throws HttpException {
+        if (phase != Phase.BODY) {
+            return phase == Phase.DONE;
+        }
+        if (sink instanceof ContentDecoder decoder && !decoder.resumeDelivery()) {
+            return false;
+        }
+        return bodyEnded && endBody();
+    }
+
+    /** Whether the body sink is paused: {@link #feed} then leaves input unread. */
+    public boolean paused() {
+        return phase == Phase.BODY && sink.paused();
+    }
+
     /** The server closed the connection: completes a close-delimited body, or throws what is missing. */
     public void endOfInput() throws HttpException {
         switch (phase) {
             case DONE -> { }
             case BODY -> {
                 body.endOfInput();
-                sink.end();
-                phase = Phase.DONE;
+                bodyEnded = true;
+                endBody();
             }
             default -> throw new HttpException(
                     anyByte && !(phase == Phase.STATUS_LINE && line.length() == 0)

@@ -14,8 +14,8 @@ final class UntilCloseBody implements BodyDecoder {
 
     @Override
     public boolean decode(ByteBuffer in, BodySink sink) throws HttpException {
-        if (in.hasRemaining()) {
-            int n = in.remaining();
+        while (in.hasRemaining() && !sink.paused()) {
+            int n = Math.min(in.remaining(), PIECE);
             sink.write(in, n);
             received += n;
         }

@@ -12,27 +12,24 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The resources of one loopback test, and the proof that it left nothing behind. Register it with
- * {@code @RegisterExtension}; create engines, servers and listeners through it. After each test
- * every engine must have no running handle; then everything is closed, newest first, and the
- * JVM's open sockets and {@code multifetch-} threads must fall back to what they were before it.
+ * {@code @RegisterExtension} as the test class's first instance field; create engines, servers
+ * and listeners through it (field initializers below it may already do so). After each test every
+ * engine must have no running handle; then everything is closed, newest first, and the JVM's open
+ * sockets and {@code multifetch-} threads must fall back to what they were before the test.
+ *
+ * <p>The baseline is taken when the extension is constructed, which JUnit does once per test
+ * (a new test instance per test method), before any other field of the test class is set.
  */
-public final class Loopback implements BeforeEachCallback, AfterEachCallback {
+public final class Loopback implements AfterEachCallback {
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final List<FetchEngine> engines = new ArrayList<>();
-    private int baselineSockets;
-    private Set<Thread> threadsBefore;
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        baselineSockets = OpenFiles.sockets();
-        threadsBefore = engineThreads();
-    }
+    private final int baselineSockets = OpenFiles.sockets();
+    private final Set<Thread> threadsBefore = engineThreads();
 
     /** A started engine with {@code options}, closed after the test. */
     public FetchEngine engine(MultiOptions options) {

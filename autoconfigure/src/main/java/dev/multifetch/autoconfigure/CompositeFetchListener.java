@@ -94,6 +94,21 @@ final class CompositeFetchListener implements FetchListener {
     }
 
     @Override
+    public void tlsStart(Transfer transfer) {
+        each((l) -> l.tlsStart(transfer));
+    }
+
+    @Override
+    public void tlsEnd(Transfer transfer, String protocol, String cipherSuite) {
+        each((l) -> l.tlsEnd(transfer, protocol, cipherSuite));
+    }
+
+    @Override
+    public void tlsFailed(Transfer transfer, Exception cause) {
+        each((l) -> l.tlsFailed(transfer, cause));
+    }
+
+    @Override
     public void connectionAcquired(Transfer transfer, long connectionId, boolean reused) {
         each((l) -> l.connectionAcquired(transfer, connectionId, reused));
     }

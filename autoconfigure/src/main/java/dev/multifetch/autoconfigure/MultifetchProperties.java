@@ -100,6 +100,8 @@ public class MultifetchProperties implements Validator {
      */
     private Duration shutdownGrace = Duration.ofSeconds(5);
 
+    private final Ssl ssl = new Ssl();
+
     private final Metrics metrics = new Metrics();
 
     private final Health health = new Health();
@@ -264,6 +266,10 @@ public class MultifetchProperties implements Validator {
         this.shutdownGrace = shutdownGrace;
     }
 
+    public Ssl getSsl() {
+        return this.ssl;
+    }
+
     public Metrics getMetrics() {
         return this.metrics;
     }
@@ -361,6 +367,26 @@ public class MultifetchProperties implements Validator {
     private record Setting<B>(String field, Consumer<B> setter) {
     }
 
+    /** TLS settings of the engine's https connections. */
+    public static class Ssl {
+
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material, key and enabled
+         * protocols secure the engine's https connections. Unset for the JDK's trust store.
+         * Requests with TLS settings of their own (spring.http.clients.ssl.bundle for Spring's
+         * HTTP clients) use theirs instead.
+         */
+        private String bundle;
+
+        public String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+    }
+
     /** Settings of the engine's meters. */
     public static class Metrics {
 
@@ -383,11 +409,12 @@ public class MultifetchProperties implements Validator {
     public static class Health {
 
         /**
-         * How long the selector loop may go without a turn while transfers are in flight
-         * before the health indicator reports it stalled. Keep it above read-timeout: a loop
-         * waiting on silent servers turns only when a timeout fires.
+         * How long the selector thread may stay busy in one turn of its loop before the health
+         * indicator reports the loop blocked. A turn takes microseconds; one that lasts seconds
+         * is stuck in a listener, a callback or a future's dependent stage run on the selector
+         * thread.
          */
-        private Duration stallThreshold = Duration.ofMinutes(2);
+        private Duration stallThreshold = Duration.ofSeconds(10);
 
         public Duration getStallThreshold() {
             return this.stallThreshold;

@@ -1,5 +1,9 @@
 package dev.multifetch.autoconfigure;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,6 +37,39 @@ class CompositeFetchListenerTests {
         assertThatThrownBy(() -> composite.transferQueued(this.transfer)).isSameAs(first)
             .hasSuppressedException(second);
         assertThat(heard).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void whenAnyEventArrivesThenEveryListenerHearsIt() throws Exception {
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        FetchListener composite = CompositeFetchListener.of(List.of(recording(first), recording(second)));
+        List<String> events = new ArrayList<>();
+        for (Method event : FetchListener.class.getDeclaredMethods()) {
+            if (event.isDefault()) {
+                event.invoke(composite, arguments(event));
+                events.add(event.getName());
+            }
+        }
+        assertThat(events).contains("tlsStart", "tlsEnd", "tlsFailed", "transferFailed");
+        assertThat(first).containsExactlyElementsOf(events);
+        assertThat(second).containsExactlyElementsOf(events);
+    }
+
+    /** A listener that records the name of every event it hears. */
+    private static FetchListener recording(List<String> heard) {
+        return (FetchListener) Proxy.newProxyInstance(FetchListener.class.getClassLoader(),
+                new Class<?>[] { FetchListener.class }, (proxy, method, args) -> {
+                    heard.add(method.getName());
+                    return null;
+                });
+    }
+
+    /** Zero, false or null for each parameter: the composite only passes them on. */
+    private static Object[] arguments(Method event) {
+        return Arrays.stream(event.getParameterTypes())
+            .map((type) -> (type == long.class) ? 0L : (type == int.class) ? 0 : (type == boolean.class) ? false : null)
+            .toArray();
     }
 
     private static FetchListener queuedThrowing(List<String> heard, String name, RuntimeException failure) {

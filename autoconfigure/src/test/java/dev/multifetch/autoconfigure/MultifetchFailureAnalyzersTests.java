@@ -1,12 +1,19 @@
 package dev.multifetch.autoconfigure;
 
+import java.nio.file.Path;
+import java.util.List;
+
 import dev.multifetch.autoconfigure.http.MultifetchHttpClientAutoConfiguration;
+import dev.multifetch.autoconfigure.testing.PemFiles;
+import dev.multifetch.core.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
@@ -16,8 +23,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The failure analyzers as a real application reports them: registered, and chosen over Boot's. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -34,10 +41,21 @@ class MultifetchFailureAnalyzersTests {
     }
 
     @Test
-    void whenRestClientMustFollowRedirectsThenStartupReportSaysTheEngineCannotYet(CapturedOutput output) {
-        assertThatThrownBy(() -> run(WithRestClient.class, "--spring.http.clients.redirects=follow"));
-        assertThat(output).contains("the multifetch engine does not follow redirects yet")
-            .contains("Remove spring.http.clients.redirects");
+    void whenSslBundleIsNotDefinedThenStartupReportNamesThePropertyAndHowToDefineIt(CapturedOutput output) {
+        assertThatThrownBy(() -> run(EngineOnly.class, "--multifetch.ssl.bundle=partners"));
+        assertThat(output).contains("multifetch.ssl.bundle names the SSL bundle 'partners', which is not defined")
+            .contains("Define the bundle under spring.ssl.bundle.pem.partners or spring.ssl.bundle.jks.partners");
+    }
+
+    @Test
+    void whenRestClientsSslBundleSetsCiphersThenStartupReportSaysTheEngineCannotYet(CapturedOutput output,
+            @TempDir Path dir) {
+        Path ca = PemFiles.certificates(dir, "ca.pem", List.of(TestCertificates.newAuthority().authority()));
+        assertThatThrownBy(() -> run(WithRestClient.class, "--" + PemFiles.truststore("client", ca),
+                "--spring.ssl.bundle.pem.client.options.ciphers=TLS_AES_128_GCM_SHA256",
+                "--spring.http.clients.ssl.bundle=client"));
+        assertThat(output).contains("cannot restrict cipher suites yet")
+            .contains("Remove spring.http.clients.ssl.bundle");
     }
 
     private static void run(Class<?> configuration, String... args) {
@@ -47,14 +65,14 @@ class MultifetchFailureAnalyzersTests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration(MultifetchAutoConfiguration.class)
+    @ImportAutoConfiguration({ SslAutoConfiguration.class, MultifetchAutoConfiguration.class })
     static class EngineOnly {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({ MultifetchAutoConfiguration.class, MultifetchHttpClientAutoConfiguration.class,
-            HttpClientAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class,
-            RestClientAutoConfiguration.class })
+    @ImportAutoConfiguration({ SslAutoConfiguration.class, MultifetchAutoConfiguration.class,
+            MultifetchHttpClientAutoConfiguration.class, HttpClientAutoConfiguration.class,
+            ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class })
     static class WithRestClient {
 
         @Bean

@@ -1,5 +1,5 @@
 /**
- * The {@code multifetch} health indicator: the engine's selector thread alive and its loop not
- * stalled.
+ * The {@code multifetch} health indicator: the engine's selector loop alive, not failed, and not
+ * blocked.
  */
 package dev.multifetch.autoconfigure.health;

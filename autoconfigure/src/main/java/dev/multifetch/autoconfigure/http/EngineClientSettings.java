@@ -1,34 +1,49 @@
 package dev.multifetch.autoconfigure.http;
 
+import dev.multifetch.autoconfigure.SslBundleTlsConfig;
+import dev.multifetch.core.TlsConfig;
+
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.ssl.SslBundle;
 
 /**
- * The part of Spring Boot's {@link HttpClientSettings} that the engine honours: connect and read
- * timeouts, applied to each request. Redirects are not followed, which is what
- * {@link HttpRedirects#DONT_FOLLOW} asks and {@link HttpRedirects#FOLLOW_WHEN_POSSIBLE} allows;
- * {@link HttpRedirects#FOLLOW} and an SSL bundle are refused with an
- * {@link UnsupportedHttpClientSettingException}, since the engine has neither redirects nor TLS
- * yet.
+ * Spring Boot's {@link HttpClientSettings} as the engine applies them to each request: connect
+ * and read timeouts; redirects followed unless {@link HttpRedirects#DONT_FOLLOW} (unset means
+ * "follow where the client can", and Boot's own clients then follow); the SSL bundle's trust
+ * material, key and protocols as the request's TLS settings, one {@link TlsConfig} per bundle.
  */
 final class EngineClientSettings {
+
+    private static final String SSL_BUNDLE_SETTING = "spring.http.clients.ssl.bundle";
 
     private EngineClientSettings() {
     }
 
-    /** The timeouts {@code settings} ask for; {@code null} settings are Boot's defaults. */
-    static RequestTimeouts timeouts(HttpClientSettings settings) {
+    /**
+     * What {@code settings} ask of each request; {@code null} settings are Boot's defaults.
+     *
+     * @throws UnsupportedHttpClientSettingException if the SSL bundle asks for what the engine
+     * cannot do
+     */
+    static RequestSettings requestSettings(HttpClientSettings settings) {
         HttpClientSettings given = (settings != null) ? settings : HttpClientSettings.defaults();
-        if (given.sslBundle() != null) {
-            throw new UnsupportedHttpClientSettingException("spring.http.clients.ssl.bundle",
-                    "An SSL bundle is configured for Spring's HTTP clients, but the multifetch engine does not "
-                            + "support TLS yet");
+        return new RequestSettings(given.connectTimeout(), given.readTimeout(),
+                given.redirects() != HttpRedirects.DONT_FOLLOW, tls(given.sslBundle()));
+    }
+
+    private static TlsConfig tls(SslBundle bundle) {
+        if (bundle == null) {
+            return null;
         }
-        if (given.redirects() == HttpRedirects.FOLLOW) {
-            throw new UnsupportedHttpClientSettingException("spring.http.clients.redirects",
-                    "Spring's HTTP clients are configured to follow redirects (FOLLOW), but the multifetch engine "
-                            + "does not follow redirects yet");
+        try {
+            return SslBundleTlsConfig.of(bundle);
         }
-        return new RequestTimeouts(given.connectTimeout(), given.readTimeout());
+        catch (IllegalArgumentException ex) {
+            throw new UnsupportedHttpClientSettingException(SSL_BUNDLE_SETTING,
+                    "The SSL bundle configured for Spring's HTTP clients cannot be used by the multifetch engine: "
+                            + ex.getMessage(),
+                    ex);
+        }
     }
 }

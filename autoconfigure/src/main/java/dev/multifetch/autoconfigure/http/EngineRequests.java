@@ -11,8 +11,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
 /**
- * Translates between Spring's HTTP messages and the engine's: a request with its per-request
- * timeouts, and response headers. Shared by the blocking and the reactive bridge.
+ * Translates between Spring's HTTP messages and the engine's: a request with its client's
+ * {@link RequestSettings}, and response headers. Shared by the blocking and the reactive bridge.
  */
 final class EngineRequests {
 
@@ -24,7 +24,7 @@ final class EngineRequests {
      * {@code Transfer-Encoding}) are left to the engine, which frames the body it is given.
      */
     static FetchRequest request(HttpMethod method, URI uri, HttpHeaders headers, byte[] body,
-            RequestTimeouts timeouts) {
+            RequestSettings settings) {
         FetchRequest.Builder request = FetchRequest.builder(uri.toASCIIString()).method(method.name());
         for (Map.Entry<String, List<String>> header : headers.headerSet()) {
             if (!isFraming(header.getKey())) {
@@ -34,12 +34,7 @@ final class EngineRequests {
         if (body != null && body.length > 0) {
             request.body(body);
         }
-        if (timeouts.connect() != null) {
-            request.connectTimeout(timeouts.connect());
-        }
-        if (timeouts.read() != null) {
-            request.readTimeout(timeouts.read());
-        }
+        settings.applyTo(request);
         return request.build();
     }
 

@@ -18,17 +18,19 @@ import org.springframework.http.client.reactive.ClientHttpResponse;
  * transfer runs on the engine's selector thread, and the response arrives whole; no thread
  * waits. Cancelling the subscription cancels the transfer. Thread-safe.
  *
- * <p>Timeouts given here apply to each request; unset, the engine's {@code multifetch.*} defaults
- * apply. Immutable.
+ * <p>Made with a constructor, it applies the timeouts given, else the engine's defaults, and does
+ * not follow redirects, as the engine does not by default; made by
+ * {@link MultifetchClientHttpConnectorBuilder}, it applies Spring Boot's HTTP client settings
+ * instead. Immutable.
  */
 public final class MultifetchClientHttpConnector implements ClientHttpConnector {
 
     private final FetchEngine engine;
-    private final RequestTimeouts timeouts;
+    private final RequestSettings settings;
 
     /** A connector whose exchanges run on {@code engine} with its default timeouts. */
     public MultifetchClientHttpConnector(FetchEngine engine) {
-        this(engine, null, null);
+        this(engine, RequestSettings.ENGINE_DEFAULTS);
     }
 
     /**
@@ -37,8 +39,12 @@ public final class MultifetchClientHttpConnector implements ClientHttpConnector 
      * connect, {@code readTimeout} the longest silence between response bytes.
      */
     public MultifetchClientHttpConnector(FetchEngine engine, Duration connectTimeout, Duration readTimeout) {
+        this(engine, new RequestSettings(connectTimeout, readTimeout, false, null));
+    }
+
+    MultifetchClientHttpConnector(FetchEngine engine, RequestSettings settings) {
         this.engine = Objects.requireNonNull(engine, "engine");
-        this.timeouts = new RequestTimeouts(connectTimeout, readTimeout);
+        this.settings = settings;
     }
 
     @Override
@@ -46,7 +52,7 @@ public final class MultifetchClientHttpConnector implements ClientHttpConnector 
             Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
         MultifetchReactiveClientHttpRequest request = new MultifetchReactiveClientHttpRequest(method, uri);
         return requestCallback.apply(request)
-            .then(Mono.fromFuture(() -> this.engine.fetch(request.toFetchRequest(this.timeouts))))
+            .then(Mono.fromFuture(() -> this.engine.fetch(request.toFetchRequest(this.settings))))
             .map(MultifetchReactiveClientHttpResponse::new);
     }
 }

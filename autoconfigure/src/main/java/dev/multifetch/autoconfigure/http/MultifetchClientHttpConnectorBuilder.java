@@ -10,8 +10,8 @@ import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 /**
  * Builds {@link MultifetchClientHttpConnector} instances on one engine, applying Spring Boot's
  * {@link HttpClientSettings} as {@link MultifetchClientHttpRequestFactoryBuilder} does: connect
- * and read timeouts per request; settings the engine cannot honour yet fail with an
- * {@link UnsupportedHttpClientSettingException}.
+ * and read timeouts, redirects and the SSL bundle, per request; an SSL bundle the engine cannot
+ * use fails with an {@link UnsupportedHttpClientSettingException}.
  */
 public final class MultifetchClientHttpConnectorBuilder
         implements ClientHttpConnectorBuilder<MultifetchClientHttpConnector> {
@@ -25,7 +25,6 @@ public final class MultifetchClientHttpConnectorBuilder
 
     @Override
     public MultifetchClientHttpConnector build(HttpClientSettings settings) {
-        RequestTimeouts timeouts = EngineClientSettings.timeouts(settings);
-        return new MultifetchClientHttpConnector(this.engine, timeouts.connect(), timeouts.read());
+        return new MultifetchClientHttpConnector(this.engine, EngineClientSettings.requestSettings(settings));
     }
 }

@@ -27,13 +27,13 @@ final class MultifetchClientHttpRequest extends AbstractBufferingClientHttpReque
     private final FetchEngine engine;
     private final HttpMethod method;
     private final URI uri;
-    private final RequestTimeouts timeouts;
+    private final RequestSettings settings;
 
-    MultifetchClientHttpRequest(FetchEngine engine, HttpMethod method, URI uri, RequestTimeouts timeouts) {
+    MultifetchClientHttpRequest(FetchEngine engine, HttpMethod method, URI uri, RequestSettings settings) {
         this.engine = engine;
         this.method = method;
         this.uri = uri;
-        this.timeouts = timeouts;
+        this.settings = settings;
     }
 
     @Override
@@ -49,7 +49,7 @@ final class MultifetchClientHttpRequest extends AbstractBufferingClientHttpReque
     @Override
     protected ClientHttpResponse executeInternal(HttpHeaders headers, byte[] body) throws IOException {
         CompletableFuture<FetchResponse> response = this.engine
-            .fetch(EngineRequests.request(this.method, this.uri, headers, body, this.timeouts));
+            .fetch(EngineRequests.request(this.method, this.uri, headers, body, this.settings));
         try {
             return new MultifetchClientHttpResponse(response.get());
         }

@@ -15,17 +15,19 @@ import org.springframework.http.client.ClientHttpRequestFactory;
  * is buffered, handed to the engine's selector thread, and the calling thread waits for the
  * whole response. Thread-safe; one factory may serve any number of clients.
  *
- * <p>Timeouts given here apply to each request; unset, the engine's {@code multifetch.*} defaults
- * apply. Immutable.
+ * <p>Made with a constructor, it applies the timeouts given, else the engine's defaults, and does
+ * not follow redirects, as the engine does not by default; made by
+ * {@link MultifetchClientHttpRequestFactoryBuilder}, it applies Spring Boot's HTTP client
+ * settings instead. Immutable.
  */
 public final class MultifetchClientHttpRequestFactory implements ClientHttpRequestFactory {
 
     private final FetchEngine engine;
-    private final RequestTimeouts timeouts;
+    private final RequestSettings settings;
 
     /** A factory whose requests run on {@code engine} with its default timeouts. */
     public MultifetchClientHttpRequestFactory(FetchEngine engine) {
-        this(engine, null, null);
+        this(engine, RequestSettings.ENGINE_DEFAULTS);
     }
 
     /**
@@ -34,12 +36,16 @@ public final class MultifetchClientHttpRequestFactory implements ClientHttpReque
      * connect, {@code readTimeout} the longest silence between response bytes.
      */
     public MultifetchClientHttpRequestFactory(FetchEngine engine, Duration connectTimeout, Duration readTimeout) {
+        this(engine, new RequestSettings(connectTimeout, readTimeout, false, null));
+    }
+
+    MultifetchClientHttpRequestFactory(FetchEngine engine, RequestSettings settings) {
         this.engine = Objects.requireNonNull(engine, "engine");
-        this.timeouts = new RequestTimeouts(connectTimeout, readTimeout);
+        this.settings = settings;
     }
 
     @Override
     public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
-        return new MultifetchClientHttpRequest(this.engine, httpMethod, uri, this.timeouts);
+        return new MultifetchClientHttpRequest(this.engine, httpMethod, uri, this.settings);
     }
 }

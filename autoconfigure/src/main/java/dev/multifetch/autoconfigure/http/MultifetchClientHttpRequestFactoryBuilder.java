@@ -10,8 +10,9 @@ import org.springframework.boot.http.client.HttpClientSettings;
 /**
  * Builds {@link MultifetchClientHttpRequestFactory} instances on one engine, applying Spring
  * Boot's {@link HttpClientSettings} ({@code spring.http.clients.*}, or an HTTP service group's):
- * connect and read timeouts per request; settings the engine cannot honour yet fail with an
- * {@link UnsupportedHttpClientSettingException}. Published as a bean, it is what Spring Boot uses
+ * connect and read timeouts, redirects (followed unless {@code DONT_FOLLOW}) and the SSL bundle
+ * (as the request's TLS settings), per request; an SSL bundle the engine cannot use, such as one
+ * that sets cipher suites, fails with an {@link UnsupportedHttpClientSettingException}. Published as a bean, it is what Spring Boot uses
  * for {@code RestClient.Builder}, {@code RestTemplateBuilder} and HTTP service clients.
  */
 public final class MultifetchClientHttpRequestFactoryBuilder
@@ -26,7 +27,6 @@ public final class MultifetchClientHttpRequestFactoryBuilder
 
     @Override
     public MultifetchClientHttpRequestFactory build(HttpClientSettings settings) {
-        RequestTimeouts timeouts = EngineClientSettings.timeouts(settings);
-        return new MultifetchClientHttpRequestFactory(this.engine, timeouts.connect(), timeouts.read());
+        return new MultifetchClientHttpRequestFactory(this.engine, EngineClientSettings.requestSettings(settings));
     }
 }

@@ -93,7 +93,7 @@ final class MultifetchReactiveClientHttpRequest extends AbstractClientHttpReques
     }
 
     /** The engine's request for what was written; call after the request has committed. */
-    FetchRequest toFetchRequest(RequestTimeouts timeouts) {
-        return EngineRequests.request(this.method, this.uri, getHeaders(), this.body, timeouts);
+    FetchRequest toFetchRequest(RequestSettings settings) {
+        return EngineRequests.request(this.method, this.uri, getHeaders(), this.body, settings);
     }
 }

@@ -2,7 +2,7 @@ package dev.multifetch.autoconfigure.http;
 
 /**
  * Thrown when Spring's HTTP client settings ask for something the multifetch engine cannot do
- * yet, such as TLS from an SSL bundle, rather than quietly ignoring it.
+ * yet, such as an SSL bundle that restricts cipher suites, rather than quietly ignoring it.
  */
 public final class UnsupportedHttpClientSettingException extends IllegalStateException {
 
@@ -10,8 +10,8 @@ public final class UnsupportedHttpClientSettingException extends IllegalStateExc
 
     private final String setting;
 
-    UnsupportedHttpClientSettingException(String setting, String message) {
-        super(message);
+    UnsupportedHttpClientSettingException(String setting, String message, Throwable cause) {
+        super(message, cause);
         this.setting = setting;
     }
 

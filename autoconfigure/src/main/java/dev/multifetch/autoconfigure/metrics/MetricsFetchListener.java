@@ -33,12 +33,12 @@ import io.micrometer.core.instrument.Timer;
  * {@code outcome} = {@code SUCCESS} (a response, whatever its status, as in curl) or
  * {@code ERROR}, and {@code error} = the {@link FetchError} name or {@code none};
  * {@value #TRANSFER_BYTES} (summary, {@code direction} = {@code sent|received}, wire bytes);
- * {@value #QUEUE_TIME} (timer: waits for a connection slot); {@value #DNS_TIME} and
- * {@value #CONNECT_TIME} (timers, {@code outcome}); {@value #CONNECTIONS_ACQUIRED} (counter,
- * {@code reused} = {@code true|false}).
+ * {@value #QUEUE_TIME} (timer: waits for a connection slot); {@value #DNS_TIME},
+ * {@value #CONNECT_TIME} and {@value #TLS_HANDSHAKE_TIME} (timers, {@code outcome});
+ * {@value #CONNECTIONS_ACQUIRED} (counter, {@code reused} = {@code true|false}). A transfer
+ * cancelled or stopped before it finished counts as an error, {@code ABORTED_BY_CALLBACK}.
  *
- * <p>Called on the selector thread; every method is short and never blocks. A transfer removed
- * before it finished (a cancelled future) is not counted: core tells listeners nothing then.
+ * <p>Called on the selector thread; every method is short and never blocks.
  */
 public final class MetricsFetchListener implements FetchListener {
 
@@ -48,10 +48,14 @@ public final class MetricsFetchListener implements FetchListener {
     static final String QUEUE_TIME = "multifetch.queue.time";
     static final String DNS_TIME = "multifetch.dns.time";
     static final String CONNECT_TIME = "multifetch.connect.time";
+    static final String TLS_HANDSHAKE_TIME = "multifetch.tls.handshake.time";
     static final String CONNECTIONS_ACQUIRED = "multifetch.connections.acquired";
 
     private static final String SUCCESS = "SUCCESS";
     private static final String ERROR = "ERROR";
+
+    /** The phase key of a transfer's TLS handshake; one runs at a time per transfer. */
+    private static final Object TLS_HANDSHAKE = new Object();
 
     private final Clock clock;
     private final Meter.MeterProvider<Counter> transfers;
@@ -61,11 +65,13 @@ public final class MetricsFetchListener implements FetchListener {
     private final Timer queueTime;
     private final Meter.MeterProvider<Timer> dnsTime;
     private final Meter.MeterProvider<Timer> connectTime;
+    private final Meter.MeterProvider<Timer> tlsHandshakeTime;
     private final Meter.MeterProvider<Counter> connectionsAcquired;
 
     /**
-     * When each DNS lookup (by host) and TCP connect (by address) of a transfer started. Weak
-     * keys: a transfer removed mid-connect gets no further event, and must not stay here.
+     * When each DNS lookup (by host), TCP connect (by address) and TLS handshake of a transfer
+     * started; a transfer's entry goes when it finishes. Weak keys, so that no transfer stays
+     * here should its last event never come (a selector loop that failed).
      */
     private final Map<Transfer, Map<Object, Long>> phaseStarts = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -86,6 +92,9 @@ public final class MetricsFetchListener implements FetchListener {
         this.dnsTime = Timer.builder(DNS_TIME).description("Host name lookups").withRegistry(registry);
         this.connectTime = Timer.builder(CONNECT_TIME)
             .description("TCP connects, one per address tried")
+            .withRegistry(registry);
+        this.tlsHandshakeTime = Timer.builder(TLS_HANDSHAKE_TIME)
+            .description("TLS handshakes of new https connections")
             .withRegistry(registry);
         this.connectionsAcquired = Counter.builder(CONNECTIONS_ACQUIRED)
             .description("Connections given to transfers: new ones and ones reused from the cache")
@@ -133,6 +142,21 @@ public final class MetricsFetchListener implements FetchListener {
     @Override
     public void connectFailed(Transfer transfer, InetSocketAddress address, Exception cause) {
         stopped(transfer, address, this.connectTime.withTag("outcome", ERROR));
+    }
+
+    @Override
+    public void tlsStart(Transfer transfer) {
+        started(transfer, TLS_HANDSHAKE);
+    }
+
+    @Override
+    public void tlsEnd(Transfer transfer, String protocol, String cipherSuite) {
+        stopped(transfer, TLS_HANDSHAKE, this.tlsHandshakeTime.withTag("outcome", SUCCESS));
+    }
+
+    @Override
+    public void tlsFailed(Transfer transfer, Exception cause) {
+        stopped(transfer, TLS_HANDSHAKE, this.tlsHandshakeTime.withTag("outcome", ERROR));
     }
 
     @Override

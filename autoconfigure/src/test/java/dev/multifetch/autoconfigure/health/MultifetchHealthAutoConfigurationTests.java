@@ -4,15 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
+import dev.multifetch.autoconfigure.MultifetchProperties;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchListener;
-import dev.multifetch.core.FetchRequest;
-import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.MultiOptions;
 import dev.multifetch.core.Transfer;
+import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.testing.ScriptedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,11 +24,16 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @Timeout(30)
 class MultifetchHealthAutoConfigurationTests {
 
-    private static final Duration THRESHOLD = Duration.ofSeconds(5);
+    private static final Duration THRESHOLD = Duration.ofSeconds(10);
+
+    private static final Duration BLOCKED_AFTER = Duration.ofMillis(100);
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MultifetchAutoConfiguration.class,
@@ -70,6 +74,12 @@ class MultifetchHealthAutoConfigurationTests {
     }
 
     @Test
+    void whenNothingSetThenStallThresholdIsTenSeconds() {
+        this.contextRunner.run((context) -> assertThat(
+                context.getBean(MultifetchProperties.class).getHealth().getStallThreshold()).isEqualTo(THRESHOLD));
+    }
+
+    @Test
     void whenEngineClosedThenDown() {
         FetchEngine engine = FetchEngine.create();
         FetchEngineHealthIndicator indicator = new FetchEngineHealthIndicator(engine, THRESHOLD);
@@ -80,45 +90,59 @@ class MultifetchHealthAutoConfigurationTests {
     }
 
     @Test
-    void whenLoopStuckWithTransfersInFlightBeyondThresholdThenDownAndUpOnceItTurnsAgain() throws Exception {
-        CountDownLatch inCallback = new CountDownLatch(1);
+    void whenDirectCompletionStageBlocksTheLoopThenDownWithBusyTimeAndUpOnceReleased() throws Exception {
+        CountDownLatch inStage = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        FetchListener stuck = new FetchListener() {
-            @Override
-            public void responseHeaders(Transfer transfer, int status) {
-                inCallback.countDown();
-                awaitQuietly(release);
-            }
-        };
-        AtomicLong clock = new AtomicLong();
         try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("hi"));
-                FetchEngine engine = FetchEngine.builder()
-                    .options(MultiOptions.builder().listener(stuck).build())
-                    .build()) {
-            FetchEngineHealthIndicator indicator = new FetchEngineHealthIndicator(engine, THRESHOLD, clock::get);
-            CompletableFuture<FetchResponse> transfer = engine.fetch(FetchRequest.get(server.url("/")));
-            assertThat(inCallback.await(20, TimeUnit.SECONDS)).isTrue();
+                FetchEngine engine = FetchEngine.builder().completionExecutor(Runnable::run).build()) {
+            FetchEngineHealthIndicator indicator = new FetchEngineHealthIndicator(engine, BLOCKED_AFTER);
+            CompletableFuture<Void> blocking = engine.fetch(FetchRequest.get(server.url("/"))).thenRun(() -> {
+                inStage.countDown();
+                awaitQuietly(release);
+            });
+            assertThat(inStage.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-            assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-            clock.addAndGet(THRESHOLD.toNanos() + 1);
-            Health stalled = indicator.health();
-            assertThat(stalled.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(stalled.getDetails()).containsEntry("running", 1);
-            assertThat((String) stalled.getDetails().get("reason")).contains("has not turned");
+            await().atMost(WAIT).until(() -> indicator.health().getStatus().equals(Status.DOWN));
+            Health blocked = indicator.health();
+            assertThat((long) blocked.getDetails().get("loopBusyMillis")).isGreaterThan(BLOCKED_AFTER.toMillis());
+            assertThat((String) blocked.getDetails().get("reason")).contains("has been busy in one turn for");
 
             release.countDown();
-            transfer.get(20, TimeUnit.SECONDS);
-            assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+            blocking.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> indicator.health().getStatus().equals(Status.UP));
         }
     }
 
     @Test
-    void whenIdleLoopDoesNotTurnThenStillUp() {
-        AtomicLong clock = new AtomicLong();
+    void whenIdleLoopWaitsLongerThanTheThresholdThenStillUp() {
         try (FetchEngine engine = FetchEngine.create()) {
-            FetchEngineHealthIndicator indicator = new FetchEngineHealthIndicator(engine, THRESHOLD, clock::get);
-            clock.addAndGet(THRESHOLD.toNanos() * 10);
-            assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+            FetchEngineHealthIndicator indicator = new FetchEngineHealthIndicator(engine, Duration.ofNanos(1));
+            Health health = indicator.health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("loopBusyMillis", 0L);
+        }
+    }
+
+    @Test
+    void whenSelectorLoopFailedThenDownWithTheFailure() {
+        // an Error escaping a listener is the kind of fault that stops the selector loop
+        FetchListener breaks = new FetchListener() {
+            @Override
+            public void requestSent(Transfer transfer, long bytes) {
+                throw new StackOverflowError("completion executor broke");
+            }
+        };
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("hi"));
+                FetchEngine engine = FetchEngine.builder().options(MultiOptions.builder().listener(breaks).build()).build()) {
+            FetchEngineHealthIndicator indicator = new FetchEngineHealthIndicator(engine, THRESHOLD);
+            engine.fetch(FetchRequest.get(server.url("/")));
+            await().atMost(WAIT).until(() -> engine.failure().isPresent());
+
+            Health health = indicator.health();
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat((String) health.getDetails().get("reason"))
+                .isEqualTo("the selector loop failed: completion executor broke");
+            assertThat((String) health.getDetails().get("error")).contains("completion executor broke");
         }
     }
 

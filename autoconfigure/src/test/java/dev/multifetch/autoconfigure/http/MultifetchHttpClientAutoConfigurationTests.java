@@ -1,19 +1,27 @@
 package dev.multifetch.autoconfigure.http;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
 import dev.multifetch.autoconfigure.metrics.MultifetchMetricsAutoConfiguration;
+import dev.multifetch.autoconfigure.testing.PemFiles;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchError;
 import dev.multifetch.core.FetchException;
+import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.testing.ScriptedServer;
+import dev.multifetch.core.testing.TestCertificates;
+import dev.multifetch.core.testing.TlsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.SimpleClientHttpRequestFactoryBuilder;
@@ -30,11 +38,13 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.restclient.autoconfigure.RestClientObservationAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.client.ResourceAccessException;
@@ -50,8 +60,13 @@ class MultifetchHttpClientAutoConfigurationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    private final TestCertificates authority = TestCertificates.newAuthority();
+
+    @TempDir
+    private Path dir;
+
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
                     CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
                     HttpClientAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class,
                     ReactiveHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
@@ -224,35 +239,99 @@ class MultifetchHttpClientAutoConfigurationTests {
     }
 
     @Test
-    void whenRedirectsMustBeFollowedThenRestClientBuilderFailsClearly() {
-        this.contextRunner.withPropertyValues("spring.http.clients.redirects=follow").run((context) -> {
-            assertThatThrownBy(() -> context.getBean(RestClient.Builder.class))
-                .rootCause()
-                .isInstanceOfSatisfying(UnsupportedHttpClientSettingException.class,
-                        (failure) -> assertThat(failure.setting()).isEqualTo("spring.http.clients.redirects"));
-        });
+    void whenRedirectsUnsetThenRestClientFollowsThemAsBootsClientsDo() {
+        try (ScriptedServer server = new ScriptedServer().dispatcher(MultifetchHttpClientAutoConfigurationTests::moved)) {
+            this.contextRunner.run((context) -> {
+                RestClient client = context.getBean(RestClient.Builder.class).build();
+
+                String body = client.get().uri(server.url("/old")).retrieve().body(String.class);
+
+                assertThat(body).isEqualTo("moved here");
+                assertThat(server.awaitRequests(2)).extracting(ScriptedServer.RecordedRequest::target)
+                    .containsExactly("/old", "/new");
+            });
+        }
     }
 
     @Test
-    void whenRedirectsMayBeSkippedThenRestClientBuilds() {
-        this.contextRunner.withPropertyValues("spring.http.clients.redirects=follow-when-possible")
-            .run((context) -> assertThat(context.getBean(RestClient.Builder.class)).isNotNull());
-        this.contextRunner.withPropertyValues("spring.http.clients.redirects=dont-follow")
-            .run((context) -> assertThat(context.getBean(RestClient.Builder.class)).isNotNull());
+    void whenRedirectsFollowOrFollowWhenPossibleThenWebClientAndRestClientFollowThem() {
+        try (ScriptedServer server = new ScriptedServer().dispatcher(MultifetchHttpClientAutoConfigurationTests::moved)) {
+            for (String redirects : List.of("follow", "follow-when-possible")) {
+                this.contextRunner.withPropertyValues("spring.http.clients.redirects=" + redirects).run((context) -> {
+                    RestClient rest = context.getBean(RestClient.Builder.class).build();
+                    WebClient web = context.getBean(WebClient.Builder.class).build();
+
+                    assertThat(rest.get().uri(server.url("/old")).retrieve().body(String.class)).isEqualTo("moved here");
+                    assertThat(web.get().uri(server.url("/old")).retrieve().bodyToMono(String.class).block(WAIT))
+                        .isEqualTo("moved here");
+                });
+            }
+        }
     }
 
     @Test
-    void whenSslBundleGivenThenBothBuildersRefuseIt() {
-        HttpClientSettings withBundle = HttpClientSettings.ofSslBundle(SslBundle.of(null));
+    void whenRedirectsDontFollowThenRestClientSeesTheRedirect() {
+        try (ScriptedServer server = new ScriptedServer().dispatcher(MultifetchHttpClientAutoConfigurationTests::moved)) {
+            this.contextRunner.withPropertyValues("spring.http.clients.redirects=dont-follow").run((context) -> {
+                RestClient client = context.getBean(RestClient.Builder.class).build();
+
+                ResponseEntity<Void> response = client.get().uri(server.url("/old")).retrieve().toBodilessEntity();
+
+                assertThat(response.getStatusCode().value()).isEqualTo(302);
+                assertThat(response.getHeaders().getLocation()).hasToString("/new");
+                assertThat(server.requests()).hasSize(1);
+            });
+        }
+    }
+
+    @Test
+    void whenHttpClientsSslBundleSetThenRestClientAndWebClientTrustTheServerAndTheEngineItselfDoesNot()
+            throws Exception {
+        try (TlsServer server = TlsServer.start(this.authority.server("127.0.0.1"), "secured")) {
+            String url = "https://127.0.0.1:" + server.port() + "/";
+            this.contextRunner.withPropertyValues(trustsAuthority(), "spring.http.clients.ssl.bundle=client")
+                .run((context) -> {
+                    RestClient rest = context.getBean(RestClient.Builder.class).build();
+                    WebClient web = context.getBean(WebClient.Builder.class).build();
+
+                    assertThat(rest.get().uri(url).retrieve().body(String.class)).isEqualTo("secured");
+                    assertThat(web.get().uri(url).retrieve().bodyToMono(String.class).block(WAIT)).isEqualTo("secured");
+                    assertThatThrownBy(() -> context.getBean(FetchEngine.class).fetch(FetchRequest.get(url)).join())
+                        .hasMessageContaining("PEER_FAILED_VERIFICATION");
+                });
+        }
+    }
+
+    @Test
+    void whenClientsAreBuiltWithTheSameBundleThenTheyShareConnections() throws Exception {
+        try (TlsServer server = TlsServer.start(this.authority.server("127.0.0.1"), "shared")) {
+            String url = "https://127.0.0.1:" + server.port() + "/";
+            this.contextRunner.withPropertyValues(trustsAuthority(), "spring.http.clients.ssl.bundle=client")
+                .run((context) -> {
+                    RestClient first = context.getBean(RestClient.Builder.class).build();
+                    RestClient second = context.getBean(RestClient.Builder.class).build();
+
+                    assertThat(first.get().uri(url).retrieve().body(String.class)).isEqualTo("shared");
+                    assertThat(second.get().uri(url).retrieve().body(String.class)).isEqualTo("shared");
+
+                    assertThat(server.handshakes()).isEqualTo(1);
+                });
+        }
+    }
+
+    @Test
+    void whenSslBundleSetsCiphersThenBothBuildersRefuseIt() {
+        SslBundle withCiphers = SslBundle.of(null, null, SslOptions.of(new String[] { "TLS_AES_128_GCM_SHA256" }, null));
+        HttpClientSettings settings = HttpClientSettings.ofSslBundle(withCiphers);
         try (FetchEngine engine = FetchEngine.create()) {
             ClientHttpRequestFactoryBuilder<?> factories = new MultifetchClientHttpRequestFactoryBuilder(engine);
             ClientHttpConnectorBuilder<?> connectors = new MultifetchClientHttpConnectorBuilder(engine);
-            assertThatThrownBy(() -> factories.build(withBundle))
+            assertThatThrownBy(() -> factories.build(settings))
                 .isInstanceOfSatisfying(UnsupportedHttpClientSettingException.class,
                         (failure) -> assertThat(failure.setting()).isEqualTo("spring.http.clients.ssl.bundle"));
-            assertThatThrownBy(() -> connectors.build(withBundle))
+            assertThatThrownBy(() -> connectors.build(settings))
                 .isInstanceOf(UnsupportedHttpClientSettingException.class)
-                .hasMessageContaining("does not support TLS yet");
+                .hasMessageContaining("cannot restrict cipher suites");
         }
     }
 
@@ -264,6 +343,20 @@ class MultifetchHttpClientAutoConfigurationTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("readTimeout must be positive");
         }
+    }
+
+    /** {@code /old} answers 302 to {@code /new}, which answers "moved here". */
+    private static ScriptedServer.Script moved(int index, ScriptedServer.RecordedRequest request) {
+        if (request.target().equals("/old")) {
+            return ScriptedServer.script().sendResponse(302, Map.of("Location", "/new", "Content-Length", "0"), "");
+        }
+        return ScriptedServer.ok("moved here");
+    }
+
+    /** The SSL bundle {@code client}, trusting the test authority. */
+    private String trustsAuthority() {
+        Path ca = PemFiles.certificates(this.dir, "ca.pem", List.of(this.authority.authority()));
+        return PemFiles.truststore("client", ca);
     }
 
     private static double successfulTransfers(MeterRegistry registry) {

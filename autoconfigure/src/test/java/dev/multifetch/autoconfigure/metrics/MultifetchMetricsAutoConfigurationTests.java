@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
+import dev.multifetch.autoconfigure.MultifetchOptionsCustomizer;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
+import dev.multifetch.core.TlsConfig;
 import dev.multifetch.core.testing.ScriptedServer;
+import dev.multifetch.core.testing.TestCertificates;
+import dev.multifetch.core.testing.TlsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -201,6 +206,56 @@ class MultifetchMetricsAutoConfigurationTests {
                     .tag("outcome", "SUCCESS")
                     .timer()
                     .count()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void whenHandshakesSucceedAndFailThenTlsHandshakeTimeCarriesTheOutcome() throws Exception {
+        TestCertificates authority = TestCertificates.newAuthority();
+        TlsConfig trustsAuthority = TlsConfig.builder().trustCertificates(List.of(authority.authority())).build();
+        try (TlsServer trusted = TlsServer.start(authority.server("127.0.0.1"), "trusted");
+                TlsServer unknown = TlsServer.start(TestCertificates.selfSigned("127.0.0.1"), "unknown")) {
+            this.contextRunner
+                .withBean(MultifetchOptionsCustomizer.class, () -> (options) -> options.tls(trustsAuthority))
+                .run((context) -> {
+                    FetchEngine engine = engine(context);
+                    engine.fetch(FetchRequest.get("https://127.0.0.1:" + trusted.port() + "/"))
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    CompletableFuture<FetchResponse> refused = engine
+                        .fetch(FetchRequest.get("https://127.0.0.1:" + unknown.port() + "/"));
+                    assertThatThrownBy(refused::join).hasMessageContaining("PEER_FAILED_VERIFICATION");
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("multifetch.tls.handshake.time").tag("outcome", "SUCCESS").timer().count())
+                        .isEqualTo(1);
+                    assertThat(registry.get("multifetch.tls.handshake.time").tag("outcome", "ERROR").timer().count())
+                        .isEqualTo(1);
+                });
+        }
+    }
+
+    @Test
+    void whenTransferIsCancelledThenItCountsAsAbortedByCallback() {
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.script().stall())) {
+            this.contextRunner.run((context) -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                CompletableFuture<FetchResponse> stalled = engine(context).fetch(FetchRequest.get(server.url("/stall")));
+                server.awaitRequests(1);
+
+                stalled.cancel(true);
+
+                await().atMost(WAIT)
+                    .until(() -> registry.find("multifetch.transfers")
+                        .tags("outcome", "ERROR", "error", "ABORTED_BY_CALLBACK")
+                        .counter() != null);
+                assertThat(registry.get("multifetch.transfers")
+                    .tags("outcome", "ERROR", "error", "ABORTED_BY_CALLBACK")
+                    .counter()
+                    .count()).isEqualTo(1);
+                assertThat(registry.get("multifetch.transfer.duration").tags("outcome", "ERROR").timer().count())
+                    .isEqualTo(1);
+                await().atMost(WAIT).until(() -> registry.get("multifetch.handles.running").gauge().value() == 0);
             });
         }
     }

@@ -42,11 +42,13 @@ public final class TlsConfig {
 
     private final SSLContext context;
     private final List<String> protocols;
+    private final List<String> cipherSuites;
     private final boolean insecure;
 
-    private TlsConfig(SSLContext context, List<String> protocols, boolean insecure) {
+    private TlsConfig(SSLContext context, List<String> protocols, List<String> cipherSuites, boolean insecure) {
         this.context = context;
         this.protocols = protocols;
+        this.cipherSuites = cipherSuites;
         this.insecure = insecure;
     }
 
@@ -65,12 +67,20 @@ public final class TlsConfig {
         return protocols;
     }
 
+    /** The cipher suites offered; empty for the JDK's defaults. */
+    public List<String> cipherSuites() {
+        return cipherSuites;
+    }
+
     /** A client engine for {@code host}:{@code port}: SNI (unless {@code host} is an IP literal), host-name check, ALPN. */
     public SSLEngine createEngine(String host, int port) {
         SSLEngine engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
         SSLParameters params = engine.getSSLParameters();
         params.setProtocols(protocols.toArray(String[]::new));
+        if (!cipherSuites.isEmpty()) {
+            params.setCipherSuites(cipherSuites.toArray(String[]::new));
+        }
         params.setApplicationProtocols(new String[] {"http/1.1"});
         if (!insecure) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -90,6 +100,7 @@ public final class TlsConfig {
         private KeyStore trustStore;
         private KeyManager[] keyManagers;
         private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
+        private List<String> cipherSuites = List.of();
         private boolean insecure;
 
         private Builder() {
@@ -154,6 +165,15 @@ public final class TlsConfig {
             return this;
         }
 
+        /** Offers only these cipher suites (names as the JDK knows them); each must be supported. */
+        public Builder cipherSuites(String... suites) {
+            if (suites.length == 0) {
+                throw new IllegalArgumentException("cipherSuites: none given");
+            }
+            this.cipherSuites = List.of(suites);
+            return this;
+        }
+
         /**
          * Turns off certificate and host-name verification. For tests against throwaway
          * certificates only: anyone on the path can read and change the traffic. Logs a warning.
@@ -167,7 +187,14 @@ public final class TlsConfig {
         /** Builds the configuration and its {@link SSLContext}. */
         public TlsConfig build() {
             try {
-                return new TlsConfig(buildContext(), protocols, insecure);
+                SSLContext built = buildContext();
+                List<String> supported = List.of(built.getSupportedSSLParameters().getCipherSuites());
+                for (String suite : cipherSuites) {
+                    if (!supported.contains(suite)) {
+                        throw new IllegalArgumentException("cipherSuites: unsupported suite \"" + suite + "\"");
+                    }
+                }
+                return new TlsConfig(built, protocols, cipherSuites, insecure);
             } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
             }

@@ -250,6 +250,25 @@ class TlsTests {
     }
 
     @Test
+    void whenCipherSuitesAreRestrictedThenTheHandshakeUsesOneOfThem() throws Exception {
+        String suite = "TLS_AES_128_GCM_SHA256";
+        List<String> negotiated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FetchListener listener = new FetchListener() {
+            @Override
+            public void tlsEnd(Transfer transfer, String protocol, String cipherSuite) {
+                negotiated.add(cipherSuite);
+            }
+        };
+        try (TlsServer server = TlsServer.start(CA.server("localhost"), "suite")) {
+            TlsConfig tls = TlsConfig.builder().trustCertificates(List.of(CA.authority())).cipherSuites(suite).build();
+            engine = FetchEngine.builder().options(MultiOptions.builder().tls(tls).listener(listener).build()).build();
+
+            assertThat(engine.fetch(FetchRequest.get("https://localhost:" + server.port() + "/")).join().bodyAsString()).isEqualTo("suite");
+            assertThat(negotiated).containsExactly(suite);
+        }
+    }
+
+    @Test
     void aBigBodyOverTlsArrivesWhole() throws Exception {
         String big = "0123456789abcdef".repeat(256 * 1024);
         try (TlsServer server = TlsServer.start(CA.server("localhost"), big)) {
@@ -264,6 +283,8 @@ class TlsTests {
     void insecureAndBadProtocolSettingsAreRefusedOrNamed() {
         assertThatThrownBy(() -> TlsConfig.builder().protocols("TLSv1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("TLSv1");
+        assertThatThrownBy(() -> TlsConfig.builder().cipherSuites("TLS_NO_SUCH_SUITE").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TLS_NO_SUCH_SUITE");
         assertThat(TlsConfig.DEFAULT.protocols()).containsExactly("TLSv1.3", "TLSv1.2");
         assertThat(TlsConfig.DEFAULT.insecure()).isFalse();
     }

@@ -213,6 +213,9 @@ class TlsTests {
 
             assertThat(stalled).isNotDone();
             stalled.cancel(true);
+            for (Socket socket : accepted) {
+                socket.close();
+            }
         }
     }
 
@@ -265,6 +268,33 @@ class TlsTests {
 
             assertThat(engine.fetch(FetchRequest.get("https://localhost:" + server.port() + "/")).join().bodyAsString()).isEqualTo("suite");
             assertThat(negotiated).containsExactly(suite);
+        }
+    }
+
+    @Test
+    void whenHttpRedirectsToHttpsThenTheSecureHopIsVerifiedAndFollowed() throws Exception {
+        try (TlsServer secure = TlsServer.start(CA.server("localhost"), "upgraded");
+             ScriptedServer plain = new ScriptedServer()) {
+            plain.defaultScript(ScriptedServer.script().send("HTTP/1.1 301 Moved Permanently\r\nLocation: https://localhost:"
+                    + secure.port() + "/secure\r\nContent-Length: 0\r\n\r\n"));
+            FetchResponse r = engine(trustingTestCa()).fetch(FetchRequest.builder(plain.url("/start")).followRedirects().build()).join();
+
+            assertThat(r.bodyAsString()).isEqualTo("upgraded");
+            assertThat(r.effectiveUrl()).isEqualTo("https://localhost:" + secure.port() + "/secure");
+            assertThat(r.redirects()).isEqualTo(1);
+            assertThat(r.timings().appconnect()).isPositive();
+        }
+    }
+
+    @Test
+    void whenHttpsRedirectsToAnUntrustedHttpsHopThenTheHopFailsVerification() throws Exception {
+        try (TlsServer untrusted = TlsServer.start(TestCertificates.selfSigned("localhost"), "x");
+             ScriptedServer plain = new ScriptedServer()) {
+            plain.defaultScript(ScriptedServer.script().send("HTTP/1.1 302 Found\r\nLocation: https://localhost:"
+                    + untrusted.port() + "/\r\nContent-Length: 0\r\n\r\n"));
+            FetchException e = failure(engine(trustingTestCa()).fetch(FetchRequest.builder(plain.url("/")).followRedirects().build()));
+
+            assertThat(e.error()).isEqualTo(FetchError.PEER_FAILED_VERIFICATION);
         }
     }
 

@@ -277,7 +277,7 @@ final class ExchangePhase {
                 return false;
             }
             return runner.fail(t, FetchError.ABORTED_BY_CALLBACK, "aborted by the progress listener", null);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | AssertionError e) {
             return runner.fail(t, FetchError.ABORTED_BY_CALLBACK, "the progress listener threw " + e, e);
         }
     }

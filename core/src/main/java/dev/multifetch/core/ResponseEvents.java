@@ -65,7 +65,7 @@ final class ResponseEvents implements ResponseParser.Events {
             try {
                 consumer.onStart(status, headers, t.control());
                 t.consumerStarted = true;
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError e) {
                 throw aborted("the body consumer's onStart", e);
             }
         } else {
@@ -87,13 +87,13 @@ final class ResponseEvents implements ResponseParser.Events {
         if (listener != null) {
             try {
                 listener.onHeaders(status, version, headers, interim);
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError e) {
                 throw aborted("the header listener", e);
             }
         }
     }
 
-    static HttpException aborted(String who, Exception e) {
+    static HttpException aborted(String who, Throwable e) {
         HttpException failure = new HttpException(FetchError.ABORTED_BY_CALLBACK, who + " threw " + e);
         failure.initCause(e);
         return failure;
@@ -121,7 +121,7 @@ final class ResponseEvents implements ResponseParser.Events {
                 if (!consumer.onData(slice)) {
                     t.pauseRequested = true;
                 }
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError e) {
                 throw aborted("the body consumer", e);
             }
         }
@@ -135,7 +135,7 @@ final class ResponseEvents implements ResponseParser.Events {
         public void end() throws HttpException {
             try {
                 consumer.onComplete();
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError e) {
                 throw aborted("the body consumer's onComplete", e);
             }
         }

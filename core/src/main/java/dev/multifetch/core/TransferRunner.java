@@ -311,9 +311,10 @@ final class TransferRunner {
     void listen(Transfer t, java.util.function.Consumer<FetchListener> event) {
         try {
             event.accept(multi.options().listener());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // a user's bug ends its transfer; only the JVM's own errors (VirtualMachineError) stop the loop
             if (t.listenerFailure == null) {
-                t.listenerFailure = e;
+                t.listenerFailure = e instanceof RuntimeException re ? re : new IllegalStateException(e.toString(), e);
             }
         }
     }

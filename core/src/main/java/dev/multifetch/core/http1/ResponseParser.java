@@ -164,7 +164,16 @@ public final class ResponseParser {
 
     private void readHeadLine(ByteBuffer in) throws HttpException {
         // the budget counts whole lines only: the line reader counts the bytes of the line in progress
-        boolean whole = line.read(in, maxHeaderBytes - headBytes, "response header block");
+        boolean whole;
+        try {
+            whole = line.read(in, maxHeaderBytes - headBytes, "response header block");
+        } catch (HttpException tooLarge) {
+            // a reply that is not HTTP is one however it arrives, before it is a long one
+            if (phase == Phase.STATUS_LINE) {
+                checkStatusPrefix();
+            }
+            throw tooLarge;
+        }
         if (whole) {
             headBytes += line.consumed();
         }

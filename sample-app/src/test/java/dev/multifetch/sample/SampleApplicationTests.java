@@ -1,115 +1,89 @@
 package dev.multifetch.sample;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.multifetch.core.testing.ScriptedServer;
+import dev.multifetch.sample.fetch.FetchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+/** The app as a whole: what it serves besides the API (dashboard, OpenAPI, actuator) and no more. */
 @Timeout(60)
-class SampleApplicationTests {
-
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-    @LocalServerPort
-    private int port;
-
-    @Autowired
-    private JsonMapper jsonMapper;
+class SampleApplicationTests extends LocalAppTests {
 
     @Test
-    void whenTargetAnswersThenResultCarriesStatusBodyAndTimings() throws Exception {
-        try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("hello, multifetch"))) {
-            HttpResponse<String> response = fetch(target.url("/hello"));
-
-            assertThat(response.statusCode()).isEqualTo(200);
-            FetchResult result = this.jsonMapper.readValue(response.body(), FetchResult.class);
-            assertThat(result.error()).isNull();
-            assertThat(result.status()).isEqualTo(200);
-            assertThat(result.httpVersion()).isEqualTo("HTTP/1.1");
-            assertThat(result.body()).isEqualTo("hello, multifetch");
-            assertThat(result.bodyBytes()).isEqualTo(17);
-            assertThat(result.headers()).contains(List.of("Content-Length", "17"));
-            assertThat(result.timings().totalMs()).isPositive();
-        }
-    }
-
-    @Test
-    void whenTargetPortClosedThenOkWithCouldntConnect() throws Exception {
-        HttpResponse<String> response = fetch("http://127.0.0.1:" + closedPort() + "/hello");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        FetchResult result = this.jsonMapper.readValue(response.body(), FetchResult.class);
-        assertThat(result.status()).isNull();
-        assertThat(result.error()).isNotNull();
-        assertThat(result.error().code()).isEqualTo("COULDNT_CONNECT");
-        assertThat(result.error().message()).isNotBlank().doesNotStartWith("COULDNT_CONNECT");
-    }
-
-    @Test
-    void whenTransferDoneThenActuatorShowsEngineHealthAndMeters() throws Exception {
+    void whenTransferDoneThenActuatorShowsEngineHealthAndMetersAndPrometheus() {
         try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("counted"))) {
-            assertThat(fetch(target.url("/counted")).statusCode()).isEqualTo(200);
+            FetchResult result = this.client.fetchUrl(target.url("/counted"));
+            assertThat(result.status()).isEqualTo(200);
         }
 
-        JsonNode health = this.jsonMapper.readTree(get("/actuator/health").body());
+        JsonNode health = this.client.json(this.client.get("/actuator/health").body());
         assertThat(health.at("/components/multifetch/status").asString()).isEqualTo("UP");
-        assertThat(health.at("/components/multifetch/details/running").isNumber()).isTrue();
-
-        JsonNode transfers = this.jsonMapper
-            .readTree(get("/actuator/metrics/multifetch.transfers?tag=outcome:SUCCESS").body());
+        JsonNode transfers = this.client.json(this.client.get("/actuator/metrics/multifetch.transfers?tag=outcome:SUCCESS").body());
         assertThat(transfers.at("/measurements/0/value").asDouble()).isGreaterThanOrEqualTo(1);
-        assertThat(get("/actuator/metrics/multifetch.handles.running").statusCode()).isEqualTo(200);
+        String prometheus = this.client.get("/actuator/prometheus").body();
+        assertThat(prometheus).contains("multifetch_handles_running", "multifetch_handles_pending",
+                "multifetch_connections", "multifetch_transfers_total{error=\"none\",outcome=\"SUCCESS\"",
+                "multifetch_transfer_duration_seconds");
+    }
+
+    @Test
+    void grafanaDashboardQueriesOnlyMetersThePrometheusEndpointCarries() throws Exception {
+        try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("graphed"))) {
+            assertThat(this.client.fetchUrl(target.url("/graphed")).status()).isEqualTo(200);
+        }
+        JsonNode dashboard = this.client.json(Files.readString(Path.of("grafana-dashboard.json")));
+        Set<String> queried = dashboard.findValues("expr").stream()
+            .flatMap((expr) -> Pattern.compile("multifetch_[a-z_]+").matcher(expr.asString()).results())
+            .map(MatchResult::group)
+            .collect(Collectors.toSet());
+        String prometheus = this.client.get("/actuator/prometheus").body();
+
+        assertThat(dashboard.get("panels")).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(queried).contains("multifetch_handles_running", "multifetch_handles_pending", "multifetch_connections",
+                "multifetch_transfers_total", "multifetch_transfer_duration_seconds_bucket");
+        assertThat(queried).allSatisfy((meter) -> assertThat(prometheus).containsPattern("(?m)^" + meter + "[ {]"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "/api/fetch", "/api/fetch?url=", "/api/fetch?url=%20" })
-    void whenUrlMissingOrBlankThenBadRequestProblem(String pathAndQuery) throws Exception {
-        HttpResponse<String> response = get(pathAndQuery);
-
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                (type) -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(response.body()).contains("url");
+    @ValueSource(strings = { "env", "beans", "configprops", "heapdump", "threaddump", "loggers", "shutdown", "mappings" })
+    void actuatorExposesOnlyHealthMetricsAndPrometheus(String endpoint) {
+        assertThat(this.client.get("/actuator/" + endpoint).statusCode()).isEqualTo(404);
+        JsonNode links = this.client.json(this.client.get("/actuator").body()).get("_links");
+        assertThat(links.propertyNames()).containsOnly("self", "health", "health-path", "metrics", "metrics-requiredMetricName",
+                "prometheus");
     }
 
-    private HttpResponse<String> fetch(String url) throws IOException, InterruptedException {
-        return get("/api/fetch?url=" + URLEncoder.encode(url, StandardCharsets.UTF_8));
+    @Test
+    void dashboardIsServedAtTheRoot() {
+        HttpResponse<String> page = this.client.get("/");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>multifetch · live</title>", "dashboard.js", "id=\"running\"");
+        assertThat(this.client.get("/dashboard.js").body()).contains("new EventSource('api/events'");
     }
 
-    private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + pathAndQuery))
-            .timeout(Duration.ofSeconds(30))
-            .build();
-        return this.client.send(request, HttpResponse.BodyHandlers.ofString());
-    }
+    @Test
+    void openApiDescribesEveryEndpoint() {
+        JsonNode api = this.client.json(this.client.get("/v3/api-docs").body());
 
-    /** A loopback port that nothing listens on: bound by the system, then released. */
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        assertThat(api.at("/info/title").asString()).isEqualTo("multifetch sample app");
+        assertThat(api.get("paths").propertyNames()).contains("/api/fetch", "/api/batch", "/api/transfers",
+                "/api/transfers/{id}", "/api/events");
+        assertThat(api.at("/paths/~1api~1fetch/post/requestBody/content/application~1json/schema/$ref").asString())
+            .endsWith("/FetchSpec");
+        assertThat(this.client.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
     }
 }

@@ -1,0 +1,160 @@
+package dev.multifetch.sample.dashboard;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.multifetch.core.FetchEngine;
+import dev.multifetch.sample.fetch.RecentTransfers;
+import dev.multifetch.sample.fetch.RecentTransfers.Finished;
+import dev.multifetch.sample.fetch.TransferRegistry;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Feeds the dashboard: every tick it samples the engine (running and pending handles,
+ * connections) and counts the transfers that finished since the last tick, keeps the samples of
+ * the last few minutes, and sends each subscriber a {@code tick} event with the new sample and the
+ * fetches that finished. A new subscriber first gets a {@code hello} event with the whole history
+ * and the recent fetches. Ticks run on one daemon thread ({@code dashboard-feed}).
+ */
+public final class DashboardFeed implements SmartLifecycle {
+
+    /**
+     * One tick of the charts.
+     *
+     * @param time epoch milliseconds
+     * @param succeeded transfers that ended with a response during this tick
+     * @param failed transfers that ended with an error during this tick
+     */
+    public record Sample(long time, int running, int pending, int activeConnections, int idleConnections,
+            long succeeded, long failed) {
+    }
+
+    /** The first event of a stream. */
+    public record Hello(long tickMs, List<Sample> history, List<Finished> recent) {
+    }
+
+    /** Every later event. */
+    public record Tick(Sample sample, List<Finished> finished) {
+    }
+
+    private static final Log logger = LogFactory.getLog(DashboardFeed.class);
+
+    private final FetchEngine engine;
+    private final TransferRegistry registry;
+    private final RecentTransfers recent;
+    private final Duration tick;
+    private final int historySize;
+    private final Deque<Sample> history = new ArrayDeque<>();
+    private final List<SseEmitter> subscribers = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private ScheduledExecutorService scheduler;
+    private long lastSucceeded;
+    private long lastFailed;
+    private long lastSequence;
+
+    public DashboardFeed(FetchEngine engine, TransferRegistry registry, RecentTransfers recent, Duration tick,
+            Duration history) {
+        this.engine = engine;
+        this.registry = registry;
+        this.recent = recent;
+        this.tick = tick;
+        this.historySize = (int) Math.max(1, history.toMillis() / tick.toMillis());
+    }
+
+    /** A new event stream, open until {@code timeout}; it starts with a {@code hello} event. */
+    public SseEmitter subscribe(Duration timeout) {
+        SseEmitter emitter = new SseEmitter(timeout.toMillis());
+        emitter.onCompletion(() -> this.subscribers.remove(emitter));
+        emitter.onTimeout(emitter::complete);
+        emitter.onError((failure) -> this.subscribers.remove(emitter));
+        synchronized (this.lock) {
+            Hello hello = new Hello(this.tick.toMillis(), List.copyOf(this.history), this.recent.all());
+            if (send(emitter, "hello", hello)) {
+                this.subscribers.add(emitter);
+            }
+        }
+        return emitter;
+    }
+
+    /** Takes one sample and sends it; called every tick. */
+    void tick() {
+        synchronized (this.lock) {
+            long succeeded = this.registry.succeededTransfers();
+            long failed = this.registry.failedTransfers();
+            int open = this.engine.openConnections();
+            int idle = this.engine.idleConnections();
+            Sample sample = new Sample(System.currentTimeMillis(), this.engine.runningHandles(),
+                    this.engine.pendingHandles(), Math.max(0, open - idle), idle, succeeded - this.lastSucceeded,
+                    failed - this.lastFailed);
+            this.lastSucceeded = succeeded;
+            this.lastFailed = failed;
+            this.history.addLast(sample);
+            if (this.history.size() > this.historySize) {
+                this.history.removeFirst();
+            }
+            List<Finished> finished = this.recent.after(this.lastSequence);
+            this.lastSequence = finished.isEmpty() ? this.lastSequence : finished.get(finished.size() - 1).sequence();
+            Tick event = new Tick(sample, finished);
+            for (SseEmitter subscriber : this.subscribers) {
+                if (!send(subscriber, "tick", event)) {
+                    this.subscribers.remove(subscriber);
+                }
+            }
+        }
+    }
+
+    private static boolean send(SseEmitter emitter, String name, Object data) {
+        try {
+            emitter.send(SseEmitter.event().name(name).data(data, MediaType.APPLICATION_JSON));
+            return true;
+        } catch (IOException | IllegalStateException gone) {
+            emitter.completeWithError(gone);
+            return false;
+        }
+    }
+
+    @Override
+    public void start() {
+        this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+            Thread thread = new Thread(task, "dashboard-feed");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = this.tick.toMillis();
+        this.scheduler.scheduleAtFixedRate(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException ex) {
+            // one bad tick must not end the schedule; the next one tries again
+            logger.warn("dashboard tick failed", ex);
+        }
+    }
+
+    @Override
+    public void stop() {
+        this.scheduler.shutdownNow();
+        this.subscribers.forEach(SseEmitter::complete);
+        this.subscribers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.scheduler != null && !this.scheduler.isShutdown();
+    }
+}

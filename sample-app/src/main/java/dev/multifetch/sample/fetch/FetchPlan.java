@@ -1,0 +1,44 @@
+package dev.multifetch.sample.fetch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.multifetch.core.BodyConsumer;
+import dev.multifetch.core.FetchRequest;
+
+/**
+ * A {@link FetchSpec} that passed every check, with the service's defaults filled in: ready to
+ * become an engine request.
+ *
+ * @param maxRedirects redirects followed, or -1 to follow none
+ * @param lowSpeedTime the low-speed period, or {@code null} for no low-speed check
+ */
+public record FetchPlan(String url, String method, List<Map.Entry<String, String>> headers, String body,
+        int maxRedirects, Duration timeout, Duration connectTimeout, long lowSpeedLimit, Duration lowSpeedTime,
+        long maxBodySize, List<String> acceptEncoding) {
+
+    /** The engine request, its body delivered to {@code consumer}. */
+    public FetchRequest toRequest(BodyConsumer consumer) {
+        FetchRequest.Builder builder = FetchRequest.builder(this.url)
+            .method(this.method)
+            .timeout(this.timeout)
+            .maxBodySize(this.maxBodySize)
+            .acceptEncoding(this.acceptEncoding.toArray(String[]::new))
+            .bodyConsumer(consumer);
+        this.headers.forEach((header) -> builder.header(header.getKey(), header.getValue()));
+        if (this.body != null) {
+            builder.body(this.body);
+        }
+        if (this.maxRedirects >= 0) {
+            builder.followRedirects(this.maxRedirects);
+        }
+        if (this.connectTimeout != null) {
+            builder.connectTimeout(this.connectTimeout);
+        }
+        if (this.lowSpeedTime != null) {
+            builder.lowSpeed(this.lowSpeedLimit, this.lowSpeedTime);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.multifetch.sample.fetch;
+
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * One fetch as a client asks for it (the JSON body of {@code POST /api/fetch}, an element of a
+ * batch). Only {@code url} is required; every other field maps onto the engine option of the same
+ * meaning, within the service's limits. Checked by {@link RequestValidator}.
+ */
+@Schema(description = "A URL to fetch and how; only url is required")
+public record FetchSpec(
+        @Schema(description = "Absolute http or https URL", example = "http://example.com/",
+                requiredMode = Schema.RequiredMode.REQUIRED) String url,
+        @Schema(description = "GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS") String method,
+        @Schema(description = "Request headers; Host, Content-Length, Transfer-Encoding, Connection and the like are set by the engine")
+        Map<String, String> headers,
+        @Schema(description = "Request body, sent as UTF-8") String body,
+        @Schema(description = "Follow 301, 302, 303, 307 and 308 redirects (default false); every hop passes the SSRF guard")
+        Boolean followRedirects,
+        @Schema(description = "Most redirects followed; needs followRedirects") Integer maxRedirects,
+        @Schema(description = "Timeout of the whole transfer in ms") Long timeoutMs,
+        @Schema(description = "Timeout of name lookup and TCP connect in ms") Long connectTimeoutMs,
+        @Schema(description = "Fail when slower than this many bytes/s over lowSpeedTimeMs") Long lowSpeedLimit,
+        @Schema(description = "Period the low-speed limit is judged over, in ms (default 30000); needs lowSpeedLimit")
+        Long lowSpeedTimeMs,
+        @Schema(description = "Largest body accepted, in decoded bytes; a larger one fails with FILESIZE_EXCEEDED")
+        Long maxBodyBytes,
+        @Schema(description = "Content codings offered and decoded: gzip, deflate, identity; none when absent")
+        List<String> acceptEncoding) {
+
+    /** A GET of {@code url} with every option at its default. */
+    public static FetchSpec of(String url) {
+        return new FetchSpec(url, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

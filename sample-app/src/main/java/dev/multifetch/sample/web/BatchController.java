@@ -1,0 +1,240 @@
+package dev.multifetch.sample.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import dev.multifetch.sample.SampleProperties;
+import dev.multifetch.sample.fetch.FetchPlan;
+import dev.multifetch.sample.fetch.FetchResult;
+import dev.multifetch.sample.fetch.FetchService;
+import dev.multifetch.sample.fetch.FetchSpec;
+import dev.multifetch.sample.fetch.InvalidRequestException;
+import dev.multifetch.sample.fetch.RequestValidator;
+import dev.multifetch.sample.fetch.Violation;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+
+/**
+ * Runs a batch of fetches. By default the answer is {@code application/x-ndjson}: one line per
+ * result, written the moment that fetch completes (each with its {@code index}), so the first
+ * line arrives long before the slowest fetch ends. With {@code Accept: application/json} the
+ * answer is one JSON array in request order, once all are done. Every request of the batch is
+ * checked before any starts; at most {@code max-concurrent-batches} run at once (503 beyond).
+ */
+@RestController
+@RequestMapping("/api")
+@Tag(name = "fetch")
+class BatchController {
+
+    /** Time past the slowest possible fetch round before the stream gives up. */
+    private static final Duration SLACK = Duration.ofSeconds(5);
+
+    private final RequestValidator validator;
+    private final FetchService service;
+    private final SampleProperties.Limits limits;
+    private final JsonMapper jsonMapper;
+    private final Semaphore batches;
+
+    BatchController(RequestValidator validator, FetchService service, SampleProperties properties, JsonMapper jsonMapper) {
+        this.validator = validator;
+        this.service = service;
+        this.limits = properties.getLimits();
+        this.jsonMapper = jsonMapper;
+        this.batches = new Semaphore(this.limits.getMaxConcurrentBatches());
+    }
+
+    @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = { MediaType.APPLICATION_NDJSON_VALUE, MediaType.APPLICATION_JSON_VALUE })
+    @Operation(summary = "Fetch many URLs",
+            description = "application/x-ndjson (default): one result per line as each completes, with its index; "
+                    + "Accept: application/json: an array in request order. 400 problem if any request is invalid, "
+                    + "503 when too many batches run")
+    @ApiResponse(responseCode = "200", description = "The results, each with its index", content = {
+        @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE, schema = @Schema(implementation = FetchResult.class)),
+        @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = FetchResult.class))) })
+    @ApiResponse(responseCode = "400", description = "A request of the batch breaks a rule: errors lists each field and rule",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "503", description = "Too many batches are running; Retry-After says when to try again",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    ResponseEntity<ResponseBodyEmitter> batch(@RequestBody BatchSpec spec,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        List<FetchPlan> plans = validate(spec);
+        int concurrency = (spec.concurrency() != null) ? spec.concurrency() : this.limits.getDefaultBatchConcurrency();
+        if (!this.batches.tryAcquire()) {
+            throw new BatchesBusyException(this.limits.getMaxConcurrentBatches());
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        try {
+            return stream(plans, concurrency, wantsArray(accept), released);
+        } catch (RuntimeException ex) {
+            release(released);
+            throw ex;
+        }
+    }
+
+    private ResponseEntity<ResponseBodyEmitter> stream(List<FetchPlan> plans, int concurrency, boolean array,
+            AtomicBoolean released) {
+        ResponseBodyEmitter emitter = new ResponseBodyEmitter(deadline(plans, concurrency).toMillis());
+        Runnable release = () -> release(released);
+        // a batch done before the emitter is handed to MVC never gets these callbacks: the sink releases then
+        emitter.onCompletion(release);
+        BatchRun run = new BatchRun(plans, Math.min(concurrency, plans.size()), this.service,
+                new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, release));
+        emitter.onTimeout(() -> {
+            run.cancel();
+            release.run();
+        });
+        emitter.onError((failure) -> {
+            run.cancel();
+            release.run();
+        });
+        run.start();
+        MediaType type = array ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_NDJSON;
+        return ResponseEntity.ok().contentType(type).header(HttpHeaders.CACHE_CONTROL, "no-store").body(emitter);
+    }
+
+    private List<FetchPlan> validate(BatchSpec spec) {
+        List<FetchSpec> requests = spec.requests();
+        if (requests == null || requests.isEmpty()) {
+            throw new InvalidRequestException("requests", "required", "must hold at least one request");
+        }
+        List<Violation> violations = new ArrayList<>();
+        if (requests.size() > this.limits.getMaxBatchSize()) {
+            violations.add(new Violation("requests", "max-size", "has " + requests.size()
+                    + " requests, more than the limit of " + this.limits.getMaxBatchSize() + " (multifetch.sample.limits.max-batch-size)"));
+        }
+        Integer concurrency = spec.concurrency();
+        if (concurrency != null && (concurrency < 1 || concurrency > this.limits.getMaxBatchConcurrency())) {
+            violations.add(new Violation("concurrency", "range", "must be between 1 and " + this.limits.getMaxBatchConcurrency()
+                    + " (multifetch.sample.limits.max-batch-concurrency), was " + concurrency));
+        }
+        List<FetchPlan> plans = new ArrayList<>();
+        for (int i = 0; i < requests.size() && violations.size() < 50; i++) {
+            FetchSpec request = requests.get(i);
+            if (request == null) {
+                violations.add(new Violation("requests[" + i + "]", "required", "must be a request object, was null"));
+            } else {
+                plans.add(this.validator.validate(request, "requests[" + i + "].", violations));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        return plans;
+    }
+
+    /** Long enough for every round of the batch to run into its timeout. */
+    private static Duration deadline(List<FetchPlan> plans, int concurrency) {
+        Duration longest = plans.stream().map(FetchPlan::timeout).max(Duration::compareTo).orElse(Duration.ZERO);
+        int rounds = (plans.size() + concurrency - 1) / concurrency;
+        return longest.multipliedBy(rounds).plus(SLACK);
+    }
+
+    private void release(AtomicBoolean released) {
+        if (released.compareAndSet(false, true)) {
+            this.batches.release();
+        }
+    }
+
+    /** Whether the client asked for the JSON array rather than the NDJSON stream. */
+    static boolean wantsArray(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        try {
+            List<MediaType> types = MediaType.parseMediaTypes(accept);
+            return types.stream().anyMatch(MediaType.APPLICATION_JSON::equalsTypeAndSubtype)
+                    && types.stream().noneMatch(MediaType.APPLICATION_NDJSON::equalsTypeAndSubtype);
+        } catch (InvalidMediaTypeException ex) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes results to the response: each as an NDJSON line at once, or (for {@code arraySize} > 0)
+     * kept in request order and written as one JSON array when the last is in.
+     */
+    private static final class EmitterSink implements BatchRun.Sink {
+
+        private final ResponseBodyEmitter emitter;
+        private final JsonMapper jsonMapper;
+        private final AtomicReferenceArray<FetchResult> inOrder;
+        private final Runnable release;
+
+        EmitterSink(ResponseBodyEmitter emitter, JsonMapper jsonMapper, int arraySize, Runnable release) {
+            this.emitter = emitter;
+            this.jsonMapper = jsonMapper;
+            this.inOrder = (arraySize > 0) ? new AtomicReferenceArray<>(arraySize) : null;
+            this.release = release;
+        }
+
+        @Override
+        public boolean accept(FetchResult result) {
+            if (this.inOrder != null) {
+                this.inOrder.set(result.index(), result);
+                return true;
+            }
+            return send(this.jsonMapper.writeValueAsString(result) + "\n");
+        }
+
+        @Override
+        public void done() {
+            try {
+                if (this.inOrder != null) {
+                    List<FetchResult> all = new ArrayList<>();
+                    for (int i = 0; i < this.inOrder.length(); i++) {
+                        all.add(this.inOrder.get(i));
+                    }
+                    if (!send(this.jsonMapper.writeValueAsString(all))) {
+                        return;
+                    }
+                }
+                this.emitter.complete();
+            } finally {
+                this.release.run();
+            }
+        }
+
+        private boolean send(String text) {
+            try {
+                this.emitter.send(text, MediaType.TEXT_PLAIN);
+                return true;
+            } catch (IOException | IllegalStateException clientGone) {
+                this.emitter.completeWithError(clientGone);
+                this.release.run();
+                return false;
+            }
+        }
+    }
+
+    /** Thrown when {@code max-concurrent-batches} batches are already running: a 503. */
+    static final class BatchesBusyException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        BatchesBusyException(int limit) {
+            super(limit + " batches are running, the most allowed (multifetch.sample.limits.max-concurrent-batches); retry shortly");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.multifetch.sample.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.multifetch.core.FetchError;
+import dev.multifetch.sample.fetch.FetchPlan;
+import dev.multifetch.sample.fetch.FetchResult;
+import dev.multifetch.sample.fetch.FetchService;
+
+/**
+ * Runs the fetches of one batch, at most {@code concurrency} at a time, and hands each result to
+ * the {@link Sink} (with its index) as soon as it completes; the sink hears {@code done} once,
+ * after the last. Starting the next fetch happens on whichever thread completed the previous one,
+ * so no thread waits. Thread-safe.
+ */
+final class BatchRun {
+
+    /** Where the results go. Called from completion threads, one call at a time per result. */
+    interface Sink {
+
+        /** Takes one result; false when it can take no more (the client went away): the batch is cancelled. */
+        boolean accept(FetchResult result);
+
+        /** Every result was accepted. */
+        void done();
+    }
+
+    private final List<FetchPlan> plans;
+    private final int concurrency;
+    private final FetchService service;
+    private final Sink sink;
+    private final List<CompletableFuture<FetchResult>> running = new ArrayList<>();
+    private int next;
+    private int finished;
+    private boolean cancelled;
+
+    BatchRun(List<FetchPlan> plans, int concurrency, FetchService service, Sink sink) {
+        this.plans = plans;
+        this.concurrency = concurrency;
+        this.service = service;
+        this.sink = sink;
+    }
+
+    void start() {
+        for (int i = 0; i < Math.min(this.concurrency, this.plans.size()); i++) {
+            launchNext();
+        }
+    }
+
+    /** Stops launching and cancels the fetches running; their results are not reported. */
+    void cancel() {
+        List<CompletableFuture<FetchResult>> toCancel;
+        synchronized (this) {
+            this.cancelled = true;
+            toCancel = List.copyOf(this.running);
+        }
+        toCancel.forEach((future) -> future.cancel(true));
+    }
+
+    private void launchNext() {
+        int index;
+        synchronized (this) {
+            if (this.cancelled || this.next >= this.plans.size()) {
+                return;
+            }
+            index = this.next++;
+        }
+        CompletableFuture<FetchResult> future = this.service.fetch(this.plans.get(index));
+        synchronized (this) {
+            this.running.add(future);
+        }
+        future.whenComplete((result, failure) -> completed(future, index, result, failure));
+    }
+
+    private void completed(CompletableFuture<FetchResult> future, int index, FetchResult result, Throwable failure) {
+        boolean last;
+        synchronized (this) {
+            this.running.remove(future);
+            if (this.cancelled) {
+                return;
+            }
+            last = ++this.finished == this.plans.size();
+        }
+        // only the engine itself failing (it was closed) gets here without a result
+        FetchResult reported = (result != null) ? result : FetchResult.failed(this.plans.get(index).url(),
+                FetchError.ABORTED_BY_CALLBACK.name(), "the service could not run this fetch: " + failure, null);
+        if (!this.sink.accept(reported.withIndex(index))) {
+            cancel();
+        } else if (last) {
+            this.sink.done();
+        } else {
+            launchNext();
+        }
+    }
+}

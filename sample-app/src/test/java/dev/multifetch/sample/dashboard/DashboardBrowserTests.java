@@ -1,0 +1,120 @@
+package dev.multifetch.sample.dashboard;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import dev.multifetch.core.testing.ScriptedServer;
+import dev.multifetch.sample.LocalAppTests;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The live dashboard in a real headless Chromium (Debian's chromium and chromium-driver): while a
+ * slow batch runs the running-handles tile shows more than zero, and zero again after it. Skipped
+ * when /usr/bin/chromedriver is missing; {@code .ci/run} installs it. Screenshots are left in
+ * {@code target/dashboard-*.png}.
+ */
+@Timeout(90)
+class DashboardBrowserTests extends LocalAppTests {
+
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Path profile;
+    private WebDriver browser;
+
+    @BeforeEach
+    void browser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMEDRIVER), "no " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+        this.profile = Files.createTempDirectory("dashboard-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + this.profile, "--window-size=1440,1100");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+        this.browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void quit() throws IOException {
+        if (this.browser != null) {
+            this.browser.quit();
+        }
+        if (this.profile != null) {
+            try (var files = Files.walk(this.profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void runningHandlesRiseWhileASlowBatchRunsAndFallToZeroAfter() throws IOException {
+        CountDownLatch release = new CountDownLatch(1);
+        try (ScriptedServer slow = new ScriptedServer()
+            .defaultScript(ScriptedServer.script().await(release, WAIT.multipliedBy(2)).then(ScriptedServer.ok("slow")))) {
+            this.browser.get(this.client.base() + "/");
+            waitFor("the event stream to connect", (page) -> text("status").equals("live") && text("running").equals("0"));
+
+            String requests = IntStream.range(0, 3)
+                .mapToObj((i) -> "{\"url\": " + this.client.quote(slow.url("/slow/" + i)) + "}")
+                .collect(Collectors.joining(",", "[", "]"));
+            CompletableFuture<HttpResponse<String>> batch = this.client.postAsync("/api/batch",
+                    "{\"requests\": " + requests + ", \"concurrency\": 3}");
+
+            waitFor("running handles above zero", (page) -> Integer.parseInt(text("running")) > 0);
+            screenshot("dashboard-running.png");
+            release.countDown();
+            assertThat(batch.join().body().lines()).hasSize(3);
+
+            waitFor("running handles back at zero", (page) -> text("running").equals("0")
+                    && page.findElements(By.cssSelector("#recent tbody tr")).size() >= 3);
+            assertThat(text("pending")).isEqualTo("0");
+            assertThat(this.browser.findElement(By.cssSelector("#recent tbody tr td.url")).getText()).contains("/slow/");
+            screenshot("dashboard-after.png");
+        }
+    }
+
+    private void waitFor(String what, java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(this.browser, WAIT).withMessage(what).until(condition);
+    }
+
+    private String text(String id) {
+        return this.browser.findElement(By.id(id)).getText();
+    }
+
+    private void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Debian's real binary; /usr/bin/chromium is a wrapper script around it. */
+    private static String chromium() {
+        Path binary = Path.of("/usr/lib/chromium/chromium");
+        return Files.isExecutable(binary) ? binary.toString() : "/usr/bin/chromium";
+    }
+}

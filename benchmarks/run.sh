@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# Benchmarks multifetch against its Java peers and wrk (the ceiling) on loopback, and prints a
+# Markdown table of medians with each client's throughput ratio to wrk and to multifetch.
+#
+#   benchmarks/run.sh                  3 interleaved rounds of every scenario (25-30 minutes)
+#   benchmarks/run.sh --quick          1 short round (about 5 minutes)
+#   benchmarks/run.sh --rounds 5 --scenarios "small large" --clients "multifetch apache"
+#   benchmarks/run.sh --jfr            also: multifetch in "small" under JFR, summarised
+#                                      (JFR_SCENARIOS="small large" for more)
+#   benchmarks/run.sh --jmh            also: the response parser microbenchmarks (JMH, -prof gc)
+#   benchmarks/run.sh --only-jmh       just the microbenchmarks (--only-jfr: just the profile)
+#
+# Installs nginx and wrk from Debian when missing (as root). Every load is bounded in requests and
+# in seconds; nginx and the slow server run from a temporary directory and stop with the script.
+# nginx runs ONE worker process: on a 2-core machine that leaves the other core to the client
+# under test, so a client's cost shows up as lost throughput instead of being hidden by a second
+# nginx worker competing for the same cores. Set NGINX_WORKERS=auto to change it.
+# Before each run it waits (up to QUIET_WAIT=30 s) for other work on the machine to calm down, and
+# each result records "other cores": how much CPU the rest of the machine took during the run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROUNDS=3
+QUICK=0
+JFR=0
+JMH=0
+LOADS=1
+SCENARIOS="small medium large origins scale"
+CLIENTS="multifetch jdk apache jetty reactor-netty"
+HEAP="-Xms512m -Xmx512m"
+PORT="${PORT:-28080}"
+ORIGINS_PORT="${ORIGINS_PORT:-28081}"
+SLOW_PORT="${SLOW_PORT:-28090}"
+NGINX_WORKERS="${NGINX_WORKERS:-1}"
+OUT=""
+
+usage() {
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1; ROUNDS=1 ;;
+        --rounds) ROUNDS="$2"; shift ;;
+        --scenarios) SCENARIOS="$2"; shift ;;
+        --clients) CLIENTS="$2"; shift ;;
+        --out) OUT="$2"; shift ;;
+        --jfr) JFR=1 ;;
+        --jmh) JMH=1 ;;
+        --only-jmh) JMH=1; LOADS=0 ;;
+        --only-jfr) JFR=1; LOADS=0 ;;
+        -h|--help) usage ;;
+        *) echo "unknown option: $1" >&2; usage ;;
+    esac
+    shift
+done
+
+OUT="${OUT:-$ROOT/benchmarks/target/bench-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+: > "$RESULTS"
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+
+install_tools() {
+    local missing=()
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+    [ -x /usr/bin/time ] || missing+=(time)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]} from Debian"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+build() {
+    log "building the benchmarks module"
+    (cd "$ROOT" && mvn -B -q -pl benchmarks -am package dependency:build-classpath \
+        -DskipTests -Dmdep.outputFile=target/classpath.txt)
+    # run from a copy: a rebuild in the work tree during a long run must not swap classes under it
+    local lib="$OUT/lib" entry cp="$OUT/lib/benchmarks-classes"
+    mkdir -p "$lib"
+    cp -r "$ROOT/benchmarks/target/classes" "$lib/benchmarks-classes"
+    IFS=: read -r -a entries < "$ROOT/benchmarks/target/classpath.txt" || true  # no final newline
+    for entry in "${entries[@]}"; do
+        case "$entry" in
+            "$ROOT"/*) cp -r "$entry" "$lib/" ; cp="$cp:$lib/$(basename "$entry")" ;;
+            *) cp="$cp:$entry" ;;
+        esac
+    done
+    CP="$cp"
+    (cd "$ROOT" && echo "tree: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- core 2>/dev/null || echo ' + uncommitted changes in core')") > "$OUT/tree.txt"
+}
+
+# Scenario parameters: path, port, body bytes, concurrency, requests, warm-up requests,
+# measured seconds (cap), warm-up seconds (cap), extra driver arguments.
+scenario() {
+    local q=$QUICK
+    case "$1" in
+        small)   echo "/1k $PORT 1024 64 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
+        medium)  echo "/16k $PORT 16384 64 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
+        large)   echo "/1m $PORT 1048576 8 $((q ? 6000 : 30000)) $((q ? 1000 : 3000)) $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
+        origins) echo "/1k $ORIGINS_PORT 1024 400 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5)) --origins 100 --per-host 2" ;;
+        scale)   echo "/x $SLOW_PORT 1024 10000 10000 1000 30 10 --probe http://127.0.0.1:$SLOW_PORT/stats" ;;
+        *) echo "unknown scenario: $1" >&2; exit 2 ;;
+    esac
+}
+
+require_free_port() {
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+        echo "127.0.0.1:$1 is already taken by another process; set PORT, ORIGINS_PORT or SLOW_PORT" >&2
+        exit 1
+    fi
+}
+
+wait_for_port() {
+    for _ in $(seq 1 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "nothing listens on 127.0.0.1:$1" >&2
+    exit 1
+}
+
+start_nginx() {
+    require_free_port "$PORT"
+    require_free_port "$ORIGINS_PORT"
+    WORK="$(mktemp -d /tmp/multifetch-bench.XXXXXX)"
+    chmod 755 "$WORK"
+    mkdir -p "$WORK/www" "$WORK/tmp"
+    head -c 1024 /dev/zero | tr '\0' x > "$WORK/www/1k"
+    head -c 16384 /dev/zero | tr '\0' x > "$WORK/www/16k"
+    head -c 1048576 /dev/zero | tr '\0' x > "$WORK/www/1m"
+    chmod -R a+rX "$WORK/www"
+    local listens=""
+    for i in $(seq 1 100); do
+        listens+="        listen 127.0.0.$i:$ORIGINS_PORT;"$'\n'
+    done
+    cat > "$WORK/nginx.conf" <<EOF
+worker_processes $NGINX_WORKERS;
+worker_rlimit_nofile 65536;
+error_log $WORK/error.log warn;
+pid $WORK/nginx.pid;
+events {
+    worker_connections 20000;
+    multi_accept on;
+}
+http {
+    access_log off;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 300s;
+    keepalive_requests 100000000;
+    open_file_cache max=16 inactive=300s;
+    client_body_temp_path $WORK/tmp/body;
+    proxy_temp_path $WORK/tmp/proxy;
+    fastcgi_temp_path $WORK/tmp/fastcgi;
+    uwsgi_temp_path $WORK/tmp/uwsgi;
+    scgi_temp_path $WORK/tmp/scgi;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $WORK/www;
+    }
+    server {
+$listens        root $WORK/www;
+    }
+}
+EOF
+    local nginx_bin
+    nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+    "$nginx_bin" -p "$WORK" -c "$WORK/nginx.conf" -g 'daemon off;' 2>>"$OUT/nginx.log" &
+    NGINX_PID=$!
+    wait_for_port "$PORT"
+    kill -0 "$NGINX_PID" 2>/dev/null || { echo "nginx did not start; see $OUT/nginx.log" >&2; exit 1; }
+    log "nginx $NGINX_WORKERS worker(s) on 127.0.0.1:$PORT and 127.0.0.1-100:$ORIGINS_PORT (pid $NGINX_PID)"
+}
+
+start_slow_server() {
+    require_free_port "$SLOW_PORT"
+    java -Xms1g -Xmx1g -cp "$CP" dev.multifetch.bench.SlowServer --port "$SLOW_PORT" --hold-ms 1000 \
+        --body 1024 --max-seconds 7200 > "$OUT/slow-server.out" 2> "$OUT/slow-server.log" &
+    SLOW_PID=$!
+    wait_for_port "$SLOW_PORT"
+    log "slow server on 127.0.0.1:$SLOW_PORT (pid $SLOW_PID)"
+}
+
+cleanup() {
+    [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null || true
+    [ -n "${SLOW_PID:-}" ] && kill "$SLOW_PID" 2>/dev/null || true
+    wait 2>/dev/null || true
+    [ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Process ids of the servers (nginx master and workers, slow server), comma-separated.
+server_pids() {
+    local pids="${NGINX_PID:-}"
+    [ -n "${NGINX_PID:-}" ] && pids+=",$(pgrep -P "$NGINX_PID" | paste -sd, -)"
+    [ -n "${SLOW_PID:-}" ] && pids+=",$SLOW_PID"
+    echo "${pids#,}"
+}
+
+# Busy ticks of the machine, then of the servers: "machine servers".
+busy_ticks() {
+    local machine servers=0 pid
+    machine="$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)"
+    for pid in ${1//,/ }; do
+        servers=$((servers + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$machine $servers"
+}
+
+# Waits (at most QUIET_WAIT seconds, default 30) until work outside this benchmark uses less
+# than a fifth of a core over one second, so runs start on a quiet machine where they can.
+wait_quiet() {
+    local waited=0 pids before after
+    pids="$(server_pids)"
+    while [ "$waited" -lt "${QUIET_WAIT:-30}" ]; do
+        before="$(busy_ticks "$pids")"
+        sleep 1
+        after="$(busy_ticks "$pids")"
+        if awk -v b="$before" -v a="$after" 'BEGIN { split(b, x, " "); split(a, y, " "); exit !((y[1] - x[1]) - (y[2] - x[2]) < 20) }'; then
+            return 0
+        fi
+        waited=$((waited + 1))
+    done
+    log "the machine stayed busy for ${QUIET_WAIT:-30} s; running anyway (see the other-cores column)"
+}
+
+run_wrk() {
+    local name=$1 round=$2 path port bytes conc requests warm secs wsecs
+    read -r path port bytes conc requests warm secs wsecs _ <<<"$(scenario "$name")"
+    local lua="$OUT/report.lua" timing="$OUT/wrk-time.txt" json
+    cat > "$lua" <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  local failed = e.connect + e.read + e.write + e.status + e.timeout
+  local s = summary.duration / 1e6
+  io.write(string.format('{"requests":%d,"ok":%d,"errors":%d,"seconds":%.3f,"rps":%.0f,"p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f}\n',
+    summary.requests, summary.requests - failed, failed, s, (summary.requests - failed) / s,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000))
+end
+EOF
+    [ "$name" = scale ] && secs=3
+    wait_quiet
+    local pids before after t0 t1
+    pids="$(server_pids)"
+    before="$(busy_ticks "$pids")"
+    t0="$(date +%s%N)"
+    if ! /usr/bin/time -f '%U %S %M' -o "$timing" timeout $((secs + 30)) \
+            wrk -t1 -c"$conc" -d"${secs}s" --timeout 5s -s "$lua" "http://127.0.0.1:$port$path" \
+            > "$OUT/wrk-$name-$round.out" 2>&1; then
+        log "wrk $name round $round failed; see $OUT/wrk-$name-$round.out"
+        return 0
+    fi
+    t1="$(date +%s%N)"
+    after="$(busy_ticks "$pids")"
+    json="$(grep '^{' "$OUT/wrk-$name-$round.out" | tail -1)"
+    [ -n "$json" ] || { log "wrk $name round $round printed no result"; return 0; }
+    read -r user sys maxrss < <(tail -1 "$timing")
+    local requests_done
+    requests_done="$(sed 's/.*"requests":\([0-9]*\).*/\1/' <<<"$json")"
+    local extra
+    extra="$(awk -v u="$user" -v s="$sys" -v r="$requests_done" -v m="$maxrss" \
+        -v b="$before" -v a="$after" -v w="$(( (t1 - t0) / 1000000 ))" 'BEGIN {
+            split(b, x, " "); split(a, y, " ")
+            other = ((y[1] - x[1]) - (y[2] - x[2])) / 100 - (u + s)
+            printf "\"cpu_s_per_1k\":%.4f,\"rss_mb\":%.1f,\"threads\":1,\"other_cores\":%.2f",
+                (u + s) / (r > 0 ? r : 1) * 1000, m / 1024, (other > 0 ? other : 0) / (w / 1000) }')"
+    echo "{\"scenario\":\"$name\",\"client\":\"wrk\",\"round\":$round,\"concurrency\":$conc,${json#\{}" \
+        | sed "s/}\$/,$extra}/" >> "$RESULTS"
+    log "wrk $name round $round: $(tail -1 "$RESULTS")"
+}
+
+run_java() {
+    local client=$1 name=$2 round=$3 jvm_extra=${4:-} driver_extra=${5:-} path port bytes conc requests warm secs wsecs extra
+    read -r path port bytes conc requests warm secs wsecs extra <<<"$(scenario "$name")"
+    local log_file="$OUT/$client-$name-$round.log"
+    wait_quiet
+    # shellcheck disable=SC2086
+    if ! timeout $((secs + wsecs + 180)) java $HEAP $jvm_extra -cp "$CP" dev.multifetch.bench.LoadDriver \
+            --client "$client" --scenario "$name" --round "$round" --url "http://127.0.0.1:$port$path" \
+            --requests "$requests" --warmup "$warm" --concurrency "$conc" --seconds "$secs" \
+            --warmup-seconds "$wsecs" --expect-bytes "$bytes" --server-pids "$(server_pids)" $extra $driver_extra > "$log_file.out" 2> "$log_file"; then
+        log "$client $name round $round failed; see $log_file"
+        echo "{\"scenario\":\"$name\",\"client\":\"$client\",\"round\":$round,\"failed_run\":1}" >> "$OUT/failed.jsonl"
+        return 0
+    fi
+    grep '^{' "$log_file.out" >> "$RESULTS"
+    log "$client $name round $round: $(grep '^|' "$log_file.out")"
+}
+
+run_loads() {
+    ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    start_nginx
+    case " $SCENARIOS " in *" scale "*) start_slow_server ;; esac
+    local contestants=(wrk $CLIENTS)
+    for round in $(seq 1 "$ROUNDS"); do
+        for name in $SCENARIOS; do
+            # rotate the order every round so no client always runs first (or right after wrk)
+            local n=${#contestants[@]} i
+            for ((i = 0; i < n; i++)); do
+                local c=${contestants[$(((i + round - 1) % n))]}
+                if [ "$c" = wrk ]; then
+                    [ "$name" = origins ] || run_wrk "$name" "$round"
+                else
+                    run_java "$c" "$name" "$round"
+                fi
+            done
+        done
+    done
+    java -cp "$CP" dev.multifetch.bench.Report "$RESULTS" | tee "$OUT/report.md"
+}
+
+# multifetch under JFR in each of $JFR_SCENARIOS (default: small), measured phase only, 15 s.
+run_jfr() {
+    local name jfr
+    for name in ${JFR_SCENARIOS:-small}; do
+        jfr="$OUT/multifetch-$name.jfr"
+        log "profiling multifetch in '$name' with JFR"
+        # DebugNonSafepoints: without it JFR pins samples on the nearest safepoint and blames the wrong method
+        RESULTS="$OUT/jfr-run.jsonl" run_java multifetch "$name" 0 "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
+            "--jfr $jfr --requests 2000000 --seconds 15"
+        java -cp "$CP" dev.multifetch.bench.JfrTop "$jfr" 25 | tee "$OUT/jfr-$name.txt"
+    done
+}
+
+run_jmh() {
+    local opts=()
+    [ "$QUICK" = 1 ] && opts=(-wi 2 -i 3 -w 1s -r 1s)
+    log "JMH: response parser"
+    java -cp "$CP" org.openjdk.jmh.Main ResponseParserBenchmark -prof gc "${opts[@]}" \
+        -rf text -rff "$OUT/jmh.txt" > "$OUT/jmh.log" 2>&1
+    cat "$OUT/jmh.txt"
+}
+
+install_tools
+build
+log "results in $OUT"
+if [ "$LOADS" = 1 ]; then
+    run_loads
+fi
+if [ "$JFR" = 1 ]; then
+    [ -n "${NGINX_PID:-}" ] || { ulimit -n 65536 2>/dev/null || true; start_nginx; }
+    run_jfr
+fi
+[ "$JMH" = 1 ] && run_jmh
+log "done: $OUT"

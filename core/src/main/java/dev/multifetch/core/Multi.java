@@ -4,6 +4,8 @@ import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.connection.ConnectionPool;
 import dev.multifetch.core.connection.DnsCache;
 import dev.multifetch.core.connection.Mailbox;
+import dev.multifetch.core.connection.Origin;
+import dev.multifetch.core.multi.PendingQueue;
 import dev.multifetch.core.multi.SocketRegistry;
 import dev.multifetch.core.timer.TimerQueue;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
@@ -13,7 +15,6 @@ import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -56,20 +57,22 @@ public final class Multi implements AutoCloseable {
     private final SocketRegistry sockets = new SocketRegistry(this::announceSocket);
     private final TimerQueue<Transfer> timers = new TimerQueue<>();
     private final ArrayDeque<Transfer> dirty = new ArrayDeque<>();
-    private final ArrayDeque<Transfer> pending = new ArrayDeque<>();
+    private final PendingQueue<Origin, Transfer> pending = new PendingQueue<>();
     private final ArrayDeque<Message> messages = new ArrayDeque<>();
     private final Set<Transfer> added = new LinkedHashSet<>();
     private final ConnectionPool pool;
     private final Mailbox mailbox;
     private final DnsCache dnsCache;
     private final TransferRunner runner;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+    // direct: the socket reads straight into it, with no copy through a temporary JDK buffer
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private SocketCallback socketCallback = (t, s, w, p) -> { };
     private TimerCallback timerCallback = ms -> { };
     private int running;
     private int callbackDepth;
     private RuntimeException callbackFailure;
     private boolean slotsChanged;
+    private final java.util.Set<Origin> freedOrigins = new java.util.HashSet<>();
     private int paused;
     private boolean closed;
     private long announcedDeadline = NOT_ANNOUNCED;
@@ -343,11 +346,11 @@ public final class Multi implements AutoCloseable {
     }
 
     void enqueuePending(Transfer t) {
-        pending.addLast(t);
+        pending.add(t.origin, t);
     }
 
     void dropPending(Transfer t) {
-        pending.remove(t);
+        pending.remove(t.origin, t);
     }
 
     void startResolve(Transfer t, String host) {
@@ -385,7 +388,7 @@ public final class Multi implements AutoCloseable {
     void closeConnection(Connection c) {
         closeChannel(c);
         pool.unreserve(c.origin());
-        slotsChanged = true;
+        slotFreed(c.origin());
     }
 
     /** Closes a connection's socket (REMOVE first) without touching slots: a failed connect attempt. */
@@ -399,16 +402,17 @@ public final class Multi implements AutoCloseable {
         }
     }
 
-    /** A slot was given back outside a connection close; waiting transfers get a look. */
-    void slotFreed() {
+    /** A slot or an idle connection of {@code origin} became free; waiting transfers get a look. */
+    void slotFreed(Origin origin) {
         slotsChanged = true;
+        freedOrigins.add(origin);
     }
 
     /** Puts a connection into the cache; the socket stays watched (IN) so a close by the server is seen. */
     void releaseToPool(Connection c) {
         sockets.want(c.channel(), null, c, PollAction.IN);
         pool.release(c, now());
-        slotsChanged = true;
+        slotFreed(c.origin());
     }
 
     // ---- the event machinery ----
@@ -446,13 +450,17 @@ public final class Multi implements AutoCloseable {
 
     /** Hands freed slots and idle connections to waiting transfers, first come first served. */
     private void wakePending() {
-        for (Iterator<Transfer> it = pending.iterator(); it.hasNext(); ) {
-            Transfer t = it.next();
-            if (runner.claim(t)) {
-                it.remove();
-                runner.transition(t, TransferState.CONNECT);
-                markDirty(t);
-            }
+        if (pending.size() == 0) {
+            freedOrigins.clear();
+            return;
+        }
+        // without a total cap a slot freed for one origin can only serve that origin
+        List<Transfer> woken = options.maxTotalConnections() == 0 ? pending.wake(freedOrigins, runner::claim)
+                : pending.wake(runner::claim);
+        freedOrigins.clear();
+        for (Transfer t : woken) {
+            runner.transition(t, TransferState.CONNECT);
+            markDirty(t);
         }
     }
 

@@ -485,7 +485,7 @@ final class TransferRunner {
         if (t.slotHeld) {
             t.slotHeld = false;
             multi.pool().unreserve(t.origin);
-            multi.slotFreed();
+            multi.slotFreed(t.origin);
         }
     }
 

@@ -26,10 +26,13 @@ public final class Headers {
     public static Headers of(List<Map.Entry<String, String>> fields) {
         List<Map.Entry<String, String>> copy = new ArrayList<>(fields.size());
         for (Map.Entry<String, String> field : fields) {
-            copy.add(Map.entry(field.getKey(), field.getValue()));
+            // entries made by Map.entry are immutable already: no need to copy them again
+            copy.add(field.getClass() == IMMUTABLE_ENTRY ? field : Map.entry(field.getKey(), field.getValue()));
         }
         return new Headers(Collections.unmodifiableList(copy));
     }
+
+    private static final Class<?> IMMUTABLE_ENTRY = Map.entry("", "").getClass();
 
     /** Every field, in the order received. */
     public List<Map.Entry<String, String>> entries() {

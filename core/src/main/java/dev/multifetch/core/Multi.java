@@ -5,6 +5,8 @@ import dev.multifetch.core.connection.ConnectionPool;
 import dev.multifetch.core.connection.DnsCache;
 import dev.multifetch.core.connection.Mailbox;
 import dev.multifetch.core.connection.Origin;
+import dev.multifetch.core.http1.HttpException;
+import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.multi.PendingQueue;
 import dev.multifetch.core.multi.SocketRegistry;
 import dev.multifetch.core.timer.TimerQueue;
@@ -16,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -65,6 +69,12 @@ public final class Multi implements AutoCloseable {
     private final DnsCache dnsCache;
     private final TransferRunner runner;
     // direct: the socket reads straight into it, with no copy through a temporary JDK buffer
+    private final Map<String, Target> targets = new LinkedHashMap<>(512, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Target> eldest) {
+            return size() > 256;
+        }
+    };
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private SocketCallback socketCallback = (t, s, w, p) -> { };
     private TimerCallback timerCallback = ms -> { };
@@ -325,6 +335,16 @@ public final class Multi implements AutoCloseable {
 
     DnsCache dnsCache() {
         return dnsCache;
+    }
+
+    /** The URL taken apart; the last few hundred answers are kept, as services fetch the same URLs again and again. */
+    Target target(String url) throws HttpException {
+        Target known = targets.get(url);
+        if (known == null) {
+            known = Target.parse(url);
+            targets.put(url, known);
+        }
+        return known;
     }
 
     ByteBuffer readBuffer() {

@@ -99,7 +99,7 @@ final class TransferRunner {
 
     private boolean init(Transfer t) {
         try {
-            t.target = Target.parse(t.hop.url());
+            t.target = multi.target(t.hop.url());
         } catch (HttpException e) {
             return fail(t, e.error(), e.getMessage(), null);
         }

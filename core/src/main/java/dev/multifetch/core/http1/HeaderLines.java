@@ -30,9 +30,19 @@ final class HeaderLines {
                 throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "invalid " + what + " name in " + line.quoted());
             }
         }
-        String name = line.text(0).substring(0, colon);
-        String value = line.text(colon + 1).strip();
-        return Map.entry(name, value);
+        int from = colon + 1;
+        int to = line.length();
+        while (from < to && isOws(line.byteAt(from))) {
+            from++;
+        }
+        while (to > from && isOws(line.byteAt(to - 1))) {
+            to--;
+        }
+        return Map.entry(line.text(0, colon), line.text(from, to));
+    }
+
+    private static boolean isOws(byte b) {
+        return b == ' ' || b == '\t';
     }
 
     static boolean isTchar(byte b) {

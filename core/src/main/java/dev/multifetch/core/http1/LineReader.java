@@ -78,6 +78,11 @@ final class LineReader {
         return new String(buf, from, len - from, StandardCharsets.ISO_8859_1);
     }
 
+    /** Bytes {@code from} to {@code to} of the line as ISO-8859-1 text. */
+    String text(int from, int to) {
+        return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
     /** The line quoted for an error message. */
     String quoted() {
         return Quote.bytes(buf, 0, len);

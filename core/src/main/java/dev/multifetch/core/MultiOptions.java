@@ -284,7 +284,7 @@ public final class MultiOptions {
         private Builder() {
         }
 
-        /** Sets: Most connections open at once, 0 for no cap. Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_TOTAL_CONNECTIONS. */
+        /** Sets {@link MultiOptions#maxTotalConnections()}: most connections open at once, 0 for no cap. Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_TOTAL_CONNECTIONS. */
         public Builder maxTotalConnections(int value) {
             if (value < 0) {
                 throw new IllegalArgumentException("maxTotalConnections < 0: " + value);
@@ -293,7 +293,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: Most connections open at once to one origin, 0 for no cap (default 8, to protect a host). Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_HOST_CONNECTIONS. */
+        /** Sets {@link MultiOptions#maxHostConnections()}: most connections open at once to one origin, 0 for no cap (default 8, to protect a host). Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_HOST_CONNECTIONS. */
         public Builder maxHostConnections(int value) {
             if (value < 0) {
                 throw new IllegalArgumentException("maxHostConnections < 0: " + value);
@@ -302,7 +302,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: Most idle connections kept in the cache; the oldest idle one is closed beyond it. libcurl: CURLMOPT_MAXCONNECTS. */
+        /** Sets {@link MultiOptions#maxConnects()}: most idle connections kept in the cache; the oldest idle one is closed beyond it. libcurl: CURLMOPT_MAXCONNECTS. */
         public Builder maxConnects(int value) {
             if (value < 0) {
                 throw new IllegalArgumentException("maxConnects < 0: " + value);
@@ -311,28 +311,28 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: How long an idle connection is kept and may be reused (default 118 s, as curl). libcurl: CURLOPT_MAXAGE_CONN. */
+        /** Sets {@link MultiOptions#maxIdleAge()}: how long an idle connection is kept and may be reused (default 118 s, as curl). libcurl: CURLOPT_MAXAGE_CONN. */
         public Builder maxIdleAge(Duration value) {
             Checks.positive("maxIdleAge", value);
             this.maxIdleAge = value;
             return this;
         }
 
-        /** Sets: How long after it opened a connection may still be reused (default 24 h, as curl). libcurl: CURLOPT_MAXLIFETIME_CONN. */
+        /** Sets {@link MultiOptions#maxLifetime()}: how long after it opened a connection may still be reused (default 24 h, as curl). libcurl: CURLOPT_MAXLIFETIME_CONN. */
         public Builder maxLifetime(Duration value) {
             Checks.positive("maxLifetime", value);
             this.maxLifetime = value;
             return this;
         }
 
-        /** Sets: Default limit on DNS plus TCP connect (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
+        /** Sets {@link MultiOptions#connectTimeout()}: default limit on DNS plus TCP connect (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
         public Builder connectTimeout(Duration value) {
             Checks.positive("connectTimeout", value);
             this.connectTimeout = value;
             return this;
         }
 
-        /** Sets: Default limit on a whole transfer, queue time included; null for none. libcurl: CURLOPT_TIMEOUT_MS. */
+        /** Sets {@link MultiOptions#timeout()}: default limit on a whole transfer, queue time included; null for none. libcurl: CURLOPT_TIMEOUT_MS. */
         public Builder timeout(Duration value) {
             if (value != null) {
                 Checks.positive("timeout", value);
@@ -341,7 +341,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: Default limit on the silence between response bytes once the request is sent (default 60 s); null for none. */
+        /** Sets {@link MultiOptions#readTimeout()}: default limit on the silence between response bytes once the request is sent (default 60 s); null for none. */
         public Builder readTimeout(Duration value) {
             if (value != null) {
                 Checks.positive("readTimeout", value);
@@ -350,7 +350,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: Default low-speed limit in bytes per second, 0 for off: a transfer slower than this over lowSpeedTime fails. libcurl: CURLOPT_LOW_SPEED_LIMIT. */
+        /** Sets {@link MultiOptions#lowSpeedLimit()}: default low-speed limit in bytes per second, 0 for off: a transfer slower than this over lowSpeedTime fails. libcurl: CURLOPT_LOW_SPEED_LIMIT. */
         public Builder lowSpeedLimit(long value) {
             if (value < 0) {
                 throw new IllegalArgumentException("lowSpeedLimit < 0: " + value);
@@ -359,14 +359,14 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: The period over which the low-speed limit is judged. libcurl: CURLOPT_LOW_SPEED_TIME. */
+        /** Sets {@link MultiOptions#lowSpeedTime()}: the period over which the low-speed limit is judged. libcurl: CURLOPT_LOW_SPEED_TIME. */
         public Builder lowSpeedTime(Duration value) {
             Checks.positive("lowSpeedTime", value);
             this.lowSpeedTime = value;
             return this;
         }
 
-        /** Sets: Default largest body accepted, in decoded bytes (default 64 MiB). libcurl: CURLOPT_MAXFILESIZE_LARGE. */
+        /** Sets {@link MultiOptions#maxBodySize()}: default largest body accepted, in decoded bytes (default 64 MiB). libcurl: CURLOPT_MAXFILESIZE_LARGE. */
         public Builder maxBodySize(long value) {
             if (value < 0) {
                 throw new IllegalArgumentException("maxBodySize < 0: " + value);
@@ -375,7 +375,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: Largest response header block accepted, in bytes (default 100 KiB, as curl). */
+        /** Sets {@link MultiOptions#maxHeaderBytes()}: largest response header block accepted, in bytes (default 100 KiB, as curl). */
         public Builder maxHeaderBytes(int value) {
             if (value < 1024) {
                 throw new IllegalArgumentException("maxHeaderBytes < 1024: " + value);
@@ -384,7 +384,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: The User-Agent sent unless a request sets its own. libcurl: CURLOPT_USERAGENT. */
+        /** Sets {@link MultiOptions#userAgent()}: the User-Agent sent unless a request sets its own. libcurl: CURLOPT_USERAGENT. */
         public Builder userAgent(String value) {
             Objects.requireNonNull(value, "userAgent");
             if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
@@ -394,7 +394,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: Most threads resolving host names at once. libcurl: CURLMOPT_RESOLVE_THREADS_MAX. */
+        /** Sets {@link MultiOptions#resolverThreads()}: most threads resolving host names at once. libcurl: CURLMOPT_RESOLVE_THREADS_MAX. */
         public Builder resolverThreads(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("resolverThreads < 1: " + value);
@@ -403,34 +403,34 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: What resolves host names (runs on the resolver threads). */
+        /** Sets {@link MultiOptions#hostResolver()}: what resolves host names (runs on the resolver threads). */
         public Builder hostResolver(HostResolver value) {
             Objects.requireNonNull(value, "hostResolver");
             this.hostResolver = value;
             return this;
         }
 
-        /** Sets: How long resolved addresses are cached (default 60 s, as curl); zero disables the cache. libcurl: CURLOPT_DNS_CACHE_TIMEOUT. */
+        /** Sets {@link MultiOptions#dnsCacheTimeout()}: how long resolved addresses are cached (default 60 s, as curl); zero disables the cache. libcurl: CURLOPT_DNS_CACHE_TIMEOUT. */
         public Builder dnsCacheTimeout(Duration value) {
             Checks.notNegative("dnsCacheTimeout", value);
             this.dnsCacheTimeout = value;
             return this;
         }
 
-        /** Sets: Head start of the first address family before the other is tried in parallel (default 200 ms, as curl). libcurl: CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS. */
+        /** Sets {@link MultiOptions#happyEyeballsTimeout()}: head start of the first address family before the other is tried in parallel (default 200 ms, as curl). libcurl: CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS. */
         public Builder happyEyeballsTimeout(Duration value) {
             Checks.positive("happyEyeballsTimeout", value);
             this.happyEyeballsTimeout = value;
             return this;
         }
 
-        /** Sets: Whether Nagle's algorithm is off (default true). libcurl: CURLOPT_TCP_NODELAY. */
+        /** Sets {@link MultiOptions#tcpNoDelay()}: whether Nagle's algorithm is off (default true). libcurl: CURLOPT_TCP_NODELAY. */
         public Builder tcpNoDelay(boolean value) {
             this.tcpNoDelay = value;
             return this;
         }
 
-        /** Sets: Socket send buffer size in bytes, 0 for the system default. */
+        /** Sets {@link MultiOptions#sendBufferSize()}: socket send buffer size in bytes, 0 for the system default. */
         public Builder sendBufferSize(int value) {
             if (value < 0) {
                 throw new IllegalArgumentException("sendBufferSize < 0: " + value);
@@ -439,7 +439,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: Socket receive buffer size in bytes, 0 for the system default. */
+        /** Sets {@link MultiOptions#receiveBufferSize()}: socket receive buffer size in bytes, 0 for the system default. */
         public Builder receiveBufferSize(int value) {
             if (value < 0) {
                 throw new IllegalArgumentException("receiveBufferSize < 0: " + value);
@@ -448,21 +448,21 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets: What decides whether each resolved address may be connected to. libcurl: CURLOPT_OPENSOCKETFUNCTION. */
+        /** Sets {@link MultiOptions#connectPolicy()}: what decides whether each resolved address may be connected to. libcurl: CURLOPT_OPENSOCKETFUNCTION. */
         public Builder connectPolicy(ConnectPolicy value) {
             Objects.requireNonNull(value, "connectPolicy");
             this.connectPolicy = value;
             return this;
         }
 
-        /** Sets: What hears each step of every transfer. */
+        /** Sets {@link MultiOptions#listener()}: what hears each step of every transfer. */
         public Builder listener(FetchListener value) {
             Objects.requireNonNull(value, "listener");
             this.listener = value;
             return this;
         }
 
-        /** Sets: The monotonic clock in nanoseconds; System.nanoTime unless a test sets one. */
+        /** Sets {@link MultiOptions#nanoClock()}: the monotonic clock in nanoseconds; System.nanoTime unless a test sets one. */
         public Builder nanoClock(LongSupplier value) {
             Objects.requireNonNull(value, "nanoClock");
             this.nanoClock = value;

@@ -1,6 +1,7 @@
 package dev.multifetch.core;
 
 import dev.multifetch.core.engine.SelectorLoop;
+import dev.multifetch.core.engine.TransferFuture;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -47,19 +48,14 @@ public final class FetchEngine implements AutoCloseable {
      */
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
         Transfer transfer = new Transfer(request);
-        CompletableFuture<FetchResponse> future = new CompletableFuture<>();
+        TransferFuture future = new TransferFuture(loop);
+        future.bind(transfer);
         transfer.attach(future);
         if (!loop.submit(transfer)) {
             Throwable failure = loop.failure();
-            future.completeExceptionally(failure == null ? new IllegalStateException("the fetch engine is closed")
+            return CompletableFuture.failedFuture(failure == null ? new IllegalStateException("the fetch engine is closed")
                     : new IllegalStateException("the fetch engine failed and is closed: " + failure, failure));
-            return future;
         }
-        future.whenComplete((response, failure) -> {
-            if (future.isCancelled()) {
-                loop.cancel(transfer);
-            }
-        });
         return future;
     }
 

@@ -83,11 +83,15 @@ public final class SelectorLoop implements Runnable {
                 return false;
             }
             inFlight.incrementAndGet();
-            future(transfer).whenComplete((response, failure) -> inFlight.decrementAndGet());
             submissions.add(transfer);
         }
         selector.wakeup();
         return true;
+    }
+
+    /** A fetch's future completed (or was cancelled): it no longer counts in flight. Any thread. */
+    void finished() {
+        inFlight.decrementAndGet();
     }
 
     /** Asks the loop to stop a transfer whose future was cancelled. Any thread. */
@@ -247,28 +251,44 @@ public final class SelectorLoop implements Runnable {
         }
     }
 
+    /**
+     * Takes every finished transfer off the multi handle and completes its future. The
+     * completions of one turn go to the executor as one task: one hand-over per turn, not per
+     * transfer.
+     */
     private void drainMessages() {
+        List<Transfer> done = null;
         for (Message m; (m = multi.infoRead()) != null; ) {
             Transfer t = m.transfer();
             multi.remove(t);
-            complete(t, t.response(), t.failure());
+            if (done == null) {
+                done = new ArrayList<>();
+            }
+            done.add(t);
         }
-    }
-
-    private void complete(Transfer t, FetchResponse response, Throwable failure) {
-        CompletableFuture<FetchResponse> f = future(t);
+        if (done == null) {
+            return;
+        }
+        List<Transfer> batch = done;
         Runnable completion = () -> {
-            if (response != null) {
-                f.complete(response);
-            } else {
-                f.completeExceptionally(failure);
+            for (Transfer t : batch) {
+                complete(t);
             }
         };
         try {
             completions.execute(completion);
         } catch (RuntimeException rejectedOrBroken) {
-            // a refusing or broken executor must not lose the transfer: complete it here
+            // a refusing or broken executor must not lose the transfers: complete them here
             completion.run();
+        }
+    }
+
+    private static void complete(Transfer t) {
+        CompletableFuture<FetchResponse> f = future(t);
+        if (t.response() != null) {
+            f.complete(t.response());
+        } else {
+            f.completeExceptionally(t.failure());
         }
     }
 

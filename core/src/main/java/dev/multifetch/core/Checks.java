@@ -27,6 +27,14 @@ final class Checks {
         return d;
     }
 
+    /** {@code n}, if it is not negative. */
+    static long notNegative(String name, long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException(name + " < 0: " + n);
+        }
+        return n;
+    }
+
     /** {@code port}, if it is a TCP port number. */
     static int port(int port) {
         if (port < 1 || port > 65535) {

@@ -257,7 +257,7 @@ final class ExchangePhase {
     }
 
     private boolean sendFailed(Transfer t, IOException e) {
-        boolean source = e.getMessage() != null && e.getMessage().startsWith("the request body");
+        boolean source = e instanceof UploadPhase.BodySourceException;
         return runner.fail(t, source ? FetchError.READ_ERROR : FetchError.SEND_ERROR,
                 (source ? "" : "Failed sending the request: ") + TransferRunner.describe(e), e);
     }

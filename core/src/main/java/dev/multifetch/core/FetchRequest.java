@@ -433,9 +433,7 @@ public final class FetchRequest {
 
         /** Sets the largest body accepted, in bytes; must not be negative. */
         public Builder maxBodySize(long maxBodySize) {
-            if (maxBodySize < 0) {
-                throw new IllegalArgumentException("maxBodySize < 0: " + maxBodySize);
-            }
+            Checks.notNegative("maxBodySize", maxBodySize);
             this.maxBodySize = maxBodySize;
             return this;
         }
@@ -451,9 +449,7 @@ public final class FetchRequest {
          * {@code period}; 0 turns the check off. libcurl: CURLOPT_LOW_SPEED_LIMIT and _TIME.
          */
         public Builder lowSpeed(long bytesPerSecond, Duration period) {
-            if (bytesPerSecond < 0) {
-                throw new IllegalArgumentException("lowSpeedLimit < 0: " + bytesPerSecond);
-            }
+            Checks.notNegative("lowSpeedLimit", bytesPerSecond);
             this.lowSpeedLimit = bytesPerSecond;
             this.lowSpeedTime = Checks.positive("lowSpeedTime", period);
             return this;

@@ -17,6 +17,7 @@ import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,8 +82,7 @@ public final class Multi implements AutoCloseable {
     private int running;
     private int callbackDepth;
     private RuntimeException callbackFailure;
-    private boolean slotsChanged;
-    private final java.util.Set<Origin> freedOrigins = new java.util.HashSet<>();
+    private final Set<Origin> freedOrigins = new HashSet<>();
     private int paused;
     private boolean closed;
     private long announcedDeadline = NOT_ANNOUNCED;
@@ -424,7 +424,6 @@ public final class Multi implements AutoCloseable {
 
     /** A slot or an idle connection of {@code origin} became free; waiting transfers get a look. */
     void slotFreed(Origin origin) {
-        slotsChanged = true;
         freedOrigins.add(origin);
     }
 
@@ -461,11 +460,11 @@ public final class Multi implements AutoCloseable {
                     runner.run(t);
                 }
             }
-            if (slotsChanged) {
-                slotsChanged = false;
+            if (!freedOrigins.isEmpty()) {
                 wakePending();
             }
-        } while (!dirty.isEmpty());
+        } while (!dirty.isEmpty() || (!freedOrigins.isEmpty() && pending.size() > 0));
+        freedOrigins.clear();
     }
 
     /** Hands freed slots and idle connections to waiting transfers, first come first served. */
@@ -474,10 +473,12 @@ public final class Multi implements AutoCloseable {
             freedOrigins.clear();
             return;
         }
-        // without a total cap a slot freed for one origin can only serve that origin
-        List<Transfer> woken = options.maxTotalConnections() == 0 ? pending.wake(freedOrigins, runner::claim)
-                : pending.wake(runner::claim);
+        // a claim may close an expired idle connection and so free another origin: work on a copy
+        List<Origin> freed = new ArrayList<>(freedOrigins);
         freedOrigins.clear();
+        // without a total cap a slot freed for one origin can only serve that origin
+        List<Transfer> woken = options.maxTotalConnections() == 0 ? pending.wake(freed, runner::claim)
+                : pending.wake(runner::claim);
         for (Transfer t : woken) {
             runner.transition(t, TransferState.CONNECT);
             markDirty(t);

@@ -286,27 +286,21 @@ public final class MultiOptions {
 
         /** Sets {@link MultiOptions#maxTotalConnections()}: most connections open at once, 0 for no cap. Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_TOTAL_CONNECTIONS. */
         public Builder maxTotalConnections(int value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("maxTotalConnections < 0: " + value);
-            }
+            Checks.notNegative("maxTotalConnections", value);
             this.maxTotalConnections = value;
             return this;
         }
 
         /** Sets {@link MultiOptions#maxHostConnections()}: most connections open at once to one origin, 0 for no cap (default 8, to protect a host). Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_HOST_CONNECTIONS. */
         public Builder maxHostConnections(int value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("maxHostConnections < 0: " + value);
-            }
+            Checks.notNegative("maxHostConnections", value);
             this.maxHostConnections = value;
             return this;
         }
 
         /** Sets {@link MultiOptions#maxConnects()}: most idle connections kept in the cache; the oldest idle one is closed beyond it. libcurl: CURLMOPT_MAXCONNECTS. */
         public Builder maxConnects(int value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("maxConnects < 0: " + value);
-            }
+            Checks.notNegative("maxConnects", value);
             this.maxConnects = value;
             return this;
         }
@@ -352,9 +346,7 @@ public final class MultiOptions {
 
         /** Sets {@link MultiOptions#lowSpeedLimit()}: default low-speed limit in bytes per second, 0 for off: a transfer slower than this over lowSpeedTime fails. libcurl: CURLOPT_LOW_SPEED_LIMIT. */
         public Builder lowSpeedLimit(long value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("lowSpeedLimit < 0: " + value);
-            }
+            Checks.notNegative("lowSpeedLimit", value);
             this.lowSpeedLimit = value;
             return this;
         }
@@ -368,9 +360,7 @@ public final class MultiOptions {
 
         /** Sets {@link MultiOptions#maxBodySize()}: default largest body accepted, in decoded bytes (default 64 MiB). libcurl: CURLOPT_MAXFILESIZE_LARGE. */
         public Builder maxBodySize(long value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("maxBodySize < 0: " + value);
-            }
+            Checks.notNegative("maxBodySize", value);
             this.maxBodySize = value;
             return this;
         }
@@ -432,18 +422,14 @@ public final class MultiOptions {
 
         /** Sets {@link MultiOptions#sendBufferSize()}: socket send buffer size in bytes, 0 for the system default. */
         public Builder sendBufferSize(int value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("sendBufferSize < 0: " + value);
-            }
+            Checks.notNegative("sendBufferSize", value);
             this.sendBufferSize = value;
             return this;
         }
 
         /** Sets {@link MultiOptions#receiveBufferSize()}: socket receive buffer size in bytes, 0 for the system default. */
         public Builder receiveBufferSize(int value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("receiveBufferSize < 0: " + value);
-            }
+            Checks.notNegative("receiveBufferSize", value);
             this.receiveBufferSize = value;
             return this;
         }

@@ -42,6 +42,16 @@ final class UploadPhase {
         }
     }
 
+    /** The body's source failed or did not match its declared length: READ_ERROR, not a socket failure. */
+    static final class BodySourceException extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        BodySourceException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final Multi multi;
 
     UploadPhase(Multi multi) {
@@ -58,7 +68,7 @@ final class UploadPhase {
         Transport transport = t.conn.transport();
         while (true) {
             if (up.failure != null) {
-                throw new IOException("the request body could not be read: " + up.failure.getMessage(), up.failure);
+                throw new BodySourceException("the request body could not be read: " + up.failure.getMessage(), up.failure);
             }
             if (up.pending != null && up.pending.hasRemaining()) {
                 int n = transport.write(up.pending);
@@ -74,8 +84,8 @@ final class UploadPhase {
                 return false;
             }
             if (up.sourceDone && !up.chunked && up.body.bytes() == null && up.payloadSent != up.body.length()) {
-                throw new IOException("the request body ended after " + up.payloadSent + " of its declared "
-                        + up.body.length() + " bytes");
+                throw new BodySourceException("the request body ended after " + up.payloadSent + " of its declared "
+                        + up.body.length() + " bytes", null);
             }
             if (up.complete()) {
                 return true;
@@ -99,16 +109,13 @@ final class UploadPhase {
             up.nextChunk = null;
             up.payloadSent += chunk.length;
             if (!up.chunked && up.payloadSent > up.body.length()) {
-                throw new IOException("the request body is longer than its declared " + up.body.length() + " bytes");
+                throw new BodySourceException("the request body is longer than its declared " + up.body.length() + " bytes", null);
             }
             up.pending = up.chunked ? frame(chunk) : ByteBuffer.wrap(chunk);
             return true;
         }
         if (up.sourceDone) {
-            if (!up.chunked && up.payloadSent != up.body.length()) {
-                throw new IOException("the request body ended after " + up.payloadSent + " of its declared "
-                        + up.body.length() + " bytes");
-            }
+            // only a chunked body gets here: pump() checked a declared length before
             up.pending = ByteBuffer.wrap(LAST_CHUNK);
             up.lastChunkQueued = true;
             return true;

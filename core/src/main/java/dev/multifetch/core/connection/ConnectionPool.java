@@ -3,7 +3,6 @@ package dev.multifetch.core.connection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -150,18 +149,8 @@ public final class ConnectionPool {
 
     /** Closes idle connections whose idle age passed the limit. */
     public void closeExpired(long nowNanos) {
-        for (Iterator<Connection> it = idleOldestFirst.iterator(); it.hasNext(); ) {
-            Connection c = it.next();
-            if (nowNanos - c.idleSinceNanos() < maxIdleAgeNanos) {
-                return;
-            }
-            it.remove();
-            ArrayDeque<Connection> idle = idleByOrigin.get(c.origin());
-            idle.remove(c);
-            if (idle.isEmpty()) {
-                idleByOrigin.remove(c.origin());
-            }
-            closer.accept(c);
+        while (!idleOldestFirst.isEmpty() && nowNanos - nextIdleExpiry() >= 0) {
+            evict(idleOldestFirst.iterator().next());
         }
     }
 }

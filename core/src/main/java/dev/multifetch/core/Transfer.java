@@ -75,8 +75,8 @@ public final class Transfer {
     Exception resolveError;
     String connectHost;
     int connectPort;
-    final ArrayDeque<InetAddress> firstFamily = new ArrayDeque<>();
-    final ArrayDeque<InetAddress> otherFamily = new ArrayDeque<>();
+    final ArrayDeque<InetAddress> firstFamily = new ArrayDeque<>(2);
+    final ArrayDeque<InetAddress> otherFamily = new ArrayDeque<>(2);
     Connection laneFirst;
     Connection laneOther;
     boolean otherFamilyStarted;

@@ -224,11 +224,7 @@ final class TransferRunner {
         Connection c = t.conn;
         t.conn = null;
         t.remoteAddress = c.remote();
-        try {
-            t.localAddress = (java.net.InetSocketAddress) c.channel().getLocalAddress();
-        } catch (java.io.IOException | RuntimeException closed) {
-            t.localAddress = null;
-        }
+        t.localAddress = c.local();
         // either side's "Connection: close" ends the connection (RFC 9112 section 9.6)
         boolean keep = reusable && !t.bodyAbandoned && (t.upload == null || t.upload.complete())
                 && !t.hop.headers().hasToken("Connection", "close");

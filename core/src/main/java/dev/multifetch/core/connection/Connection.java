@@ -20,6 +20,11 @@ public final class Connection {
     private long idleSinceNanos;
     private int uses;
     private Transport transport;
+    private InetSocketAddress local;
+    /** The pool's list of idle connections, oldest first; {@code idle} says whether this one is in it. */
+    Connection idlePrevious;
+    Connection idleNext;
+    boolean idle;
 
     /** Wraps a connected (or connecting) channel to {@code origin} at {@code remote}. */
     public Connection(Origin origin, SocketChannel channel, InetSocketAddress remote, long createdNanos) {
@@ -58,6 +63,18 @@ public final class Connection {
     /** The address connected to. libcurl: CURLINFO_PRIMARY_IP and _PRIMARY_PORT. */
     public InetSocketAddress remote() {
         return remote;
+    }
+
+    /** The local address of the socket (asked once, then kept); null if the socket cannot tell. */
+    public InetSocketAddress local() {
+        if (local == null) {
+            try {
+                local = (InetSocketAddress) channel.getLocalAddress();
+            } catch (java.io.IOException | RuntimeException closed) {
+                return null;
+            }
+        }
+        return local;
     }
 
     /** When it was opened. */

@@ -3,7 +3,6 @@ package dev.multifetch.core.connection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -12,7 +11,9 @@ import java.util.function.Consumer;
  * Connection slots and the idle-connection cache of one multi handle. A slot is held from the
  * moment a transfer decides to open a connection until that connection closes, so limits count
  * connections still resolving or connecting. Idle connections are found per origin in O(1)
- * (most recently used first) and evicted oldest first. Confined to the driving thread.
+ * (most recently used first) and evicted oldest first, through a list threaded through the
+ * connections themselves: caching, taking and evicting allocate nothing. Confined to the driving
+ * thread.
  *
  * <p>libcurl: {@code lib/conncache.c} ({@code Curl_cpool_*}), with
  * {@code CURLMOPT_MAX_TOTAL_CONNECTIONS}, {@code _MAX_HOST_CONNECTIONS}, {@code _MAXCONNECTS}.
@@ -26,7 +27,9 @@ public final class ConnectionPool {
     private final long maxLifetimeNanos;
     private final Consumer<Connection> closer;
     private final Map<Origin, ArrayDeque<Connection>> idleByOrigin = new HashMap<>();
-    private final LinkedHashSet<Connection> idleOldestFirst = new LinkedHashSet<>();
+    private Connection oldestIdle;
+    private Connection newestIdle;
+    private int idleCount;
     private final Map<Origin, Integer> slotsByOrigin = new HashMap<>();
     private int slots;
 
@@ -48,11 +51,9 @@ public final class ConnectionPool {
     public Connection takeIdle(Origin origin, long nowNanos) {
         ArrayDeque<Connection> idle = idleByOrigin.get(origin);
         while (idle != null && !idle.isEmpty()) {
+            // an emptied stack stays while the origin holds slots: its connection usually comes back
             Connection c = idle.pollLast();
-            idleOldestFirst.remove(c);
-            if (idle.isEmpty()) {
-                idleByOrigin.remove(origin);
-            }
+            unlink(c);
             if (nowNanos - c.idleSinceNanos() < maxIdleAgeNanos && nowNanos - c.createdNanos() < maxLifetimeNanos) {
                 return c;
             }
@@ -71,10 +72,10 @@ public final class ConnectionPool {
             return false;
         }
         if (maxTotal > 0 && slots >= maxTotal) {
-            if (idleOldestFirst.isEmpty()) {
+            if (oldestIdle == null) {
                 return false;
             }
-            evict(idleOldestFirst.iterator().next());
+            evict(oldestIdle);
             if (slots >= maxTotal) {
                 return false;
             }
@@ -87,43 +88,81 @@ public final class ConnectionPool {
     /** Frees the slot of a closed connection or an abandoned attempt. */
     public void unreserve(Origin origin) {
         slots--;
-        slotsByOrigin.computeIfPresent(origin, (o, n) -> n == 1 ? null : n - 1);
+        Integer held = slotsByOrigin.get(origin);
+        if (held != null && held > 1) {
+            slotsByOrigin.put(origin, held - 1);
+        } else if (held != null) {
+            slotsByOrigin.remove(origin);
+            // no connection of the origin is left, so none is idle: forget its (empty) stack
+            idleByOrigin.remove(origin);
+        }
         assert slots >= 0 : "slots: " + slots;
     }
 
     /** Puts a connection that finished a request into the cache; the oldest idle ones beyond the cap are closed. */
     public void release(Connection c, long nowNanos) {
         c.markIdle(nowNanos);
-        idleByOrigin.computeIfAbsent(c.origin(), o -> new ArrayDeque<>()).addLast(c);
-        idleOldestFirst.add(c);
-        while (idleOldestFirst.size() > maxIdle) {
-            evict(idleOldestFirst.iterator().next());
+        ArrayDeque<Connection> idle = idleByOrigin.get(c.origin());
+        if (idle == null) {
+            idle = new ArrayDeque<>(4);
+            idleByOrigin.put(c.origin(), idle);
+        }
+        idle.addLast(c);
+        c.idle = true;
+        c.idlePrevious = newestIdle;
+        if (newestIdle == null) {
+            oldestIdle = c;
+        } else {
+            newestIdle.idleNext = c;
+        }
+        newestIdle = c;
+        idleCount++;
+        while (idleCount > maxIdle) {
+            evict(oldestIdle);
         }
     }
 
     /** Takes a dead idle connection out of the cache (the caller closes it); false if it was not idle here. */
     public boolean removeIdle(Connection c) {
-        if (!idleOldestFirst.remove(c)) {
+        if (!c.idle) {
             return false;
         }
-        ArrayDeque<Connection> idle = idleByOrigin.get(c.origin());
-        idle.remove(c);
-        if (idle.isEmpty()) {
-            idleByOrigin.remove(c.origin());
-        }
+        unlink(c);
+        idleByOrigin.get(c.origin()).remove(c);
         return true;
+    }
+
+    private void unlink(Connection c) {
+        if (c.idlePrevious == null) {
+            oldestIdle = c.idleNext;
+        } else {
+            c.idlePrevious.idleNext = c.idleNext;
+        }
+        if (c.idleNext == null) {
+            newestIdle = c.idlePrevious;
+        } else {
+            c.idleNext.idlePrevious = c.idlePrevious;
+        }
+        c.idlePrevious = null;
+        c.idleNext = null;
+        c.idle = false;
+        idleCount--;
     }
 
     /** Whether {@code c} is in the cache. */
     public boolean isIdle(Connection c) {
-        return idleOldestFirst.contains(c);
+        return c.idle;
     }
 
     /** Removes and returns every idle connection (the caller closes them). */
     public List<Connection> drainIdle() {
-        List<Connection> all = new ArrayList<>(idleOldestFirst);
-        idleOldestFirst.clear();
-        idleByOrigin.clear();
+        List<Connection> all = new ArrayList<>(idleCount);
+        while (oldestIdle != null) {
+            Connection c = oldestIdle;
+            unlink(c);
+            all.add(c);
+        }
+        idleByOrigin.values().forEach(ArrayDeque::clear);
         return all;
     }
 
@@ -134,7 +173,7 @@ public final class ConnectionPool {
 
     /** Idle connections in the cache. */
     public int idleCount() {
-        return idleOldestFirst.size();
+        return idleCount;
     }
 
     private void evict(Connection c) {
@@ -144,13 +183,13 @@ public final class ConnectionPool {
 
     /** When the oldest idle connection passes its idle age; only meaningful while {@link #idleCount()} > 0. */
     public long nextIdleExpiry() {
-        return idleOldestFirst.iterator().next().idleSinceNanos() + maxIdleAgeNanos;
+        return oldestIdle.idleSinceNanos() + maxIdleAgeNanos;
     }
 
     /** Closes idle connections whose idle age passed the limit. */
     public void closeExpired(long nowNanos) {
-        while (!idleOldestFirst.isEmpty() && nowNanos - nextIdleExpiry() >= 0) {
-            evict(idleOldestFirst.iterator().next());
+        while (oldestIdle != null && nowNanos - nextIdleExpiry() >= 0) {
+            evict(oldestIdle);
         }
     }
 }

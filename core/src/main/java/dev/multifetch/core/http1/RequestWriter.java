@@ -3,7 +3,7 @@ package dev.multifetch.core.http1;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.RequestBody;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -28,45 +28,86 @@ public final class RequestWriter {
      * caller sends the body.
      */
     public static ByteBuffer encode(FetchRequest request, Target target, String userAgent, boolean headOnly) {
-        StringBuilder head = new StringBuilder(256);
-        head.append(request.method()).append(' ').append(target.requestTarget()).append(" HTTP/1.1\r\n");
+        RequestBody body = request.body();
+        byte[] inline = headOnly || body == null ? null : body.bytes();
+        Latin1 head = new Latin1(256 + (inline == null ? 0 : inline.length));
+        head.add(request.method()).add(' ').add(target.requestTarget()).add(" HTTP/1.1\r\n");
         if (!request.headers().contains("Host")) {
-            head.append("Host: ").append(target.hostHeader()).append("\r\n");
+            head.add("Host: ").add(target.hostHeader()).add("\r\n");
         }
         if (!request.headers().contains("User-Agent")) {
-            head.append("User-Agent: ").append(userAgent).append("\r\n");
+            head.add("User-Agent: ").add(userAgent).add("\r\n");
         }
         if (!request.headers().contains("Accept")) {
-            head.append("Accept: */*\r\n");
+            head.add("Accept: */*\r\n");
         }
         if (!request.acceptEncoding().isEmpty() && !request.headers().contains("Accept-Encoding")) {
-            head.append("Accept-Encoding: ").append(String.join(", ", request.acceptEncoding())).append("\r\n");
+            head.add("Accept-Encoding: ").add(String.join(", ", request.acceptEncoding())).add("\r\n");
         }
         for (Map.Entry<String, String> h : request.headers().entries()) {
             String name = h.getKey();
             if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
                     && !name.equalsIgnoreCase("Expect")) {
-                head.append(name).append(": ").append(h.getValue()).append("\r\n");
+                head.add(name).add(": ").add(h.getValue()).add("\r\n");
             }
         }
-        RequestBody body = request.body();
         if (body != null && body.length() < 0) {
-            head.append("Transfer-Encoding: chunked\r\n");
+            head.add("Transfer-Encoding: chunked\r\n");
         } else if (body != null || needsLength(request.method())) {
-            head.append("Content-Length: ").append(body == null ? 0 : body.length()).append("\r\n");
+            head.add("Content-Length: ").add(Long.toString(body == null ? 0 : body.length())).add("\r\n");
         }
         if (request.expectContinue() && body != null && body.length() != 0) {
-            head.append("Expect: 100-continue\r\n");
+            head.add("Expect: 100-continue\r\n");
         }
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] inline = headOnly || body == null ? null : body.bytes();
-        ByteBuffer buf = ByteBuffer.allocate(headBytes.length + (inline == null ? 0 : inline.length));
-        buf.put(headBytes);
+        head.add("\r\n");
         if (inline != null) {
-            buf.put(inline);
+            head.add(inline);
         }
-        return buf.flip();
+        return head.buffer();
+    }
+
+    /** Text written straight as ISO-8859-1 bytes (a character past it becomes '?', as the charset would). */
+    private static final class Latin1 {
+
+        private byte[] bytes;
+        private int size;
+
+        Latin1(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        Latin1 add(String s) {
+            int n = s.length();
+            room(n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                bytes[size++] = c <= 0xff ? (byte) c : (byte) '?';
+            }
+            return this;
+        }
+
+        Latin1 add(char c) {
+            room(1);
+            bytes[size++] = (byte) c;
+            return this;
+        }
+
+        Latin1 add(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+            return this;
+        }
+
+        private void room(int n) {
+            if (size + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
+            }
+        }
+
+        ByteBuffer buffer() {
+            return ByteBuffer.wrap(bytes, 0, size).slice();
+        }
     }
 
     /** Whether the caller still has to send a body after {@link #encode} with these arguments. */

@@ -3,10 +3,11 @@ package dev.multifetch.core.http1;
 import dev.multifetch.core.FetchError;
 import dev.multifetch.core.Headers;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * An incremental HTTP/1.1 response parser: it accepts whatever bytes arrived, keeps partial
@@ -19,6 +20,9 @@ public final class ResponseParser {
 
     private static final int MAX_FIELDS = 1000;
     private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
+    private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HTTP_1_0 = "HTTP/1.0".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] EMPTY = new byte[0];
 
     private enum Phase { STATUS_LINE, FIELDS, BODY, DONE }
 
@@ -44,8 +48,14 @@ public final class ResponseParser {
     private final Events events;
     private final BodyCollector collector;
     private BodySink sink;
-    private final LineReader line = new LineReader(FetchError.TOO_LARGE);
-    private final List<Map.Entry<String, String>> fields = new ArrayList<>();
+    /** The head in progress: the line being read, after the fields already read (without line ends). */
+    private byte[] head = new byte[256];
+    private int headLen;
+    private int lineLen;
+    private int lineConsumed;
+    /** Per field read: name start, name end, value start, value end in {@code head}. */
+    private int[] ranges = new int[32];
+    private int fieldCount;
     private Phase phase = Phase.STATUS_LINE;
     private int headBytes;
     private boolean anyByte;
@@ -153,87 +163,159 @@ public final class ResponseParser {
                 endBody();
             }
             default -> throw new HttpException(
-                    anyByte && !(phase == Phase.STATUS_LINE && line.length() == 0)
+                    anyByte && !(phase == Phase.STATUS_LINE && lineLen == 0)
                             ? FetchError.PARTIAL_FILE : FetchError.GOT_NOTHING,
                     !anyByte ? "empty reply from server"
-                            : phase == Phase.STATUS_LINE && line.length() == 0
+                            : phase == Phase.STATUS_LINE && lineLen == 0
                                     ? "server closed the connection after an interim response"
                                     : "connection closed in the middle of the response headers");
         }
     }
 
     private void readHeadLine(ByteBuffer in) throws HttpException {
-        // the budget counts whole lines only: the line reader counts the bytes of the line in progress
-        boolean whole;
-        try {
-            whole = line.read(in, maxHeaderBytes - headBytes, "response header block");
-        } catch (HttpException tooLarge) {
-            // a reply that is not HTTP is one however it arrives, before it is a long one
-            if (phase == Phase.STATUS_LINE) {
-                checkStatusPrefix();
+        // the budget counts whole lines, terminators included; the line in progress is counted once however it arrives
+        int room = maxHeaderBytes - headBytes - lineConsumed;
+        int pos = in.position();
+        int scanEnd = (int) Math.min(in.limit(), (long) pos + Math.max(room, 0));
+        int lf = -1;
+        for (int i = pos; i < scanEnd; i++) {
+            if (in.get(i) == '\n') {
+                lf = i;
+                break;
             }
-            throw tooLarge;
         }
-        if (whole) {
-            headBytes += line.consumed();
-        }
+        int take = (lf >= 0 ? lf : scanEnd) - pos;
+        int at = headLen + lineLen;
+        ensureHead(at + take);
+        in.get(head, at, take);
+        lineLen += take;
+        lineConsumed += take;
         if (phase == Phase.STATUS_LINE) {
+            // a reply that is not HTTP is one however it arrives, before it is a long one
             checkStatusPrefix();
         }
-        if (!whole) {
+        if (lf < 0) {
+            if (lineConsumed >= maxHeaderBytes - headBytes) {
+                throw new HttpException(FetchError.TOO_LARGE, "response header block longer than " + maxHeaderBytes
+                        + " bytes: " + Quote.bytes(head, headLen, lineLen));
+            }
             return;
         }
+        in.get();
+        headBytes += lineConsumed + 1;
+        if (lineLen > 0 && head[headLen + lineLen - 1] == '\r') {
+            lineLen--;
+        }
+        int length = lineLen;
+        lineLen = 0;
+        lineConsumed = 0;
         if (phase == Phase.STATUS_LINE) {
-            parseStatusLine();
+            parseStatusLine(length);
             phase = Phase.FIELDS;
-        } else if (line.length() == 0) {
+        } else if (length == 0) {
             endOfFields();
         } else {
-            addField();
+            addField(length);
+        }
+    }
+
+    private void ensureHead(int size) {
+        if (size > head.length) {
+            head = Arrays.copyOf(head, Math.max(size, head.length * 2));
         }
     }
 
     /** Rejects a reply that does not start like an HTTP/1.x status line, as soon as that is clear. */
     private void checkStatusPrefix() throws HttpException {
-        int n = Math.min(line.length(), HTTP_SLASH.length);
+        int n = Math.min(lineLen, HTTP_SLASH.length);
         for (int i = 0; i < n; i++) {
-            if (line.byteAt(i) != HTTP_SLASH[i]) {
+            if (head[i] != HTTP_SLASH[i]) {
                 throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
-                        "expected an HTTP/1.x status line but got " + line.quoted());
+                        "expected an HTTP/1.x status line but got " + Quote.bytes(head, 0, lineLen));
             }
         }
     }
 
-    private void parseStatusLine() throws HttpException {
-        String text = line.text(0);
-        boolean ok = text.length() >= 12 && (text.startsWith("HTTP/1.1 ") || text.startsWith("HTTP/1.0 "))
-                && isDigit(text.charAt(9)) && isDigit(text.charAt(10)) && isDigit(text.charAt(11))
-                && (text.length() == 12 || text.charAt(12) == ' ');
-        int code = ok ? Integer.parseInt(text.substring(9, 12)) : 0;
+    /** The status line is the first line kept in {@code head}; fields are kept from its start afterwards. */
+    private void parseStatusLine(int length) throws HttpException {
+        boolean ok = length >= 12 && (startsWith(HTTP_1_1) || startsWith(HTTP_1_0)) && head[8] == ' ' && isDigit(head[9]) && isDigit(head[10]) && isDigit(head[11])
+                && (length == 12 || head[12] == ' ');
+        int code = ok ? (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0') : 0;
         if (!ok || code < 100 || code > 599) {
-            throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "invalid status line " + line.quoted());
+            throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "invalid status line " + Quote.bytes(head, 0, length));
         }
-        version = text.substring(0, 8);
+        version = head[7] == '1' ? "HTTP/1.1" : "HTTP/1.0";
         status = code;
-        reason = text.length() > 13 ? text.substring(13) : "";
-        fields.clear();
+        reason = length <= 13 ? "" : length == 15 && head[13] == 'O' && head[14] == 'K' ? "OK"
+                : new String(head, 13, length - 13, StandardCharsets.ISO_8859_1);
+        fieldCount = 0;
+        headLen = 0;
     }
 
-    private void addField() throws HttpException {
-        byte first = line.byteAt(0);
+    private boolean startsWith(byte[] prefix) {
+        return Arrays.equals(head, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** The line at {@code headLen} is a field (or the continuation of one): check it and keep its ranges. */
+    private void addField(int length) throws HttpException {
+        int from = headLen;
+        byte first = head[from];
         if (first == ' ' || first == '\t') {
-            if (fields.isEmpty()) {
+            if (fieldCount == 0) {
                 throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
-                        "first header line starts with whitespace: " + line.quoted());
+                        "first header line starts with whitespace: " + Quote.bytes(head, from, length));
             }
-            Map.Entry<String, String> last = fields.remove(fields.size() - 1);
-            fields.add(Map.entry(last.getKey(), (last.getValue() + " " + line.text(0).strip()).strip()));
+            foldIntoLastField(from, from + length);
             return;
         }
-        if (fields.size() >= MAX_FIELDS) {
+        if (fieldCount >= MAX_FIELDS) {
             throw new HttpException(FetchError.TOO_LARGE, "more than " + MAX_FIELDS + " header fields");
         }
-        fields.add(HeaderLines.parseField(line, "header"));
+        if (ranges.length < 4 * (fieldCount + 1)) {
+            ranges = Arrays.copyOf(ranges, ranges.length * 2);
+        }
+        HeaderLines.split(head, from, from + length, "header", ranges, 4 * fieldCount);
+        fieldCount++;
+        headLen = from + length;
+    }
+
+    /**
+     * An obsolete line folding (RFC 9112 section 5.2): the last field's value, a space, then the
+     * trimmed continuation, trimmed again. The value is the last thing kept, so it grows in place.
+     */
+    private void foldIntoLastField(int from, int to) {
+        int last = 4 * (fieldCount - 1);
+        while (from < to && Character.isWhitespace(head[from] & 0xff)) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(head[to - 1] & 0xff)) {
+            to--;
+        }
+        int valueEnd = ranges[last + 3];
+        head[valueEnd] = ' ';
+        System.arraycopy(head, from, head, valueEnd + 1, to - from);
+        valueEnd += 1 + to - from;
+        int valueStart = ranges[last + 2];
+        while (valueStart < valueEnd && Character.isWhitespace(head[valueStart] & 0xff)) {
+            valueStart++;
+        }
+        while (valueEnd > valueStart && Character.isWhitespace(head[valueEnd - 1] & 0xff)) {
+            valueEnd--;
+        }
+        ranges[last + 2] = valueStart;
+        ranges[last + 3] = valueEnd;
+        headLen = Math.max(valueEnd, ranges[last + 1]);
+    }
+
+    /** The fields kept so far as a block: the final head's hands over the buffer, an interim head's is a copy. */
+    private HeaderBlock block(boolean handOver) {
+        if (handOver) {
+            HeaderBlock block = new HeaderBlock(head, ranges, fieldCount);
+            head = EMPTY;
+            ranges = new int[0];
+            return block;
+        }
+        return new HeaderBlock(Arrays.copyOf(head, headLen), Arrays.copyOf(ranges, 4 * fieldCount), fieldCount);
     }
 
     private void endOfFields() throws HttpException {
@@ -241,33 +323,36 @@ public final class ResponseParser {
             if (status == 101) {
                 throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "unexpected 101 Switching Protocols");
             }
-            events.interim(status, version, Headers.of(fields));
+            events.interim(status, version, Headers.of(block(false)));
+            fieldCount = 0;
+            headLen = 0;
             phase = Phase.STATUS_LINE;
             return;
         }
         finalStatusSeen = true;
+        HeaderBlock fields = block(true);
         Headers headers = Headers.of(fields);
         finalHeaders = headers;
-        keepAlive = version.equals("HTTP/1.1") ? !headers.hasToken("Connection", "close")
-                : headers.hasToken("Connection", "keep-alive");
-        body = chooseFraming(headers);
+        keepAlive = version.equals("HTTP/1.1") ? !fields.hasToken("Connection", "close")
+                : fields.hasToken("Connection", "keep-alive");
+        body = chooseFraming(fields);
         sink = events.finalHead(status, version, headers, body == null ? 0 : announcedLength);
         phase = body == null ? Phase.DONE : Phase.BODY;
     }
 
-    private BodyDecoder chooseFraming(Headers headers) throws HttpException {
+    private BodyDecoder chooseFraming(HeaderBlock headers) throws HttpException {
         if (!bodyAllowed || status == 204 || status == 304) {
             return null;
         }
-        if (headers.contains("Transfer-Encoding")) {
+        if (headers.indexOf("Transfer-Encoding", 0) >= 0) {
             checkTransferCodings(headers.all("Transfer-Encoding"));
-            if (headers.contains("Content-Length")) {
+            if (headers.indexOf("Content-Length", 0) >= 0) {
                 keepAlive = false;
             }
             return new ChunkedBody(maxHeaderBytes);
         }
-        if (headers.contains("Content-Length")) {
-            long length = contentLength(headers.all("Content-Length"));
+        if (headers.indexOf("Content-Length", 0) >= 0) {
+            long length = contentLength(headers);
             announcedLength = length;
             return length == 0 ? null : new FixedLengthBody(length);
         }
@@ -295,23 +380,51 @@ public final class ResponseParser {
         }
     }
 
-    private static long contentLength(List<String> values) throws HttpException {
+    /**
+     * Every Content-Length field and every comma-separated element in it must be the same number
+     * of at most 18 digits (RFC 9110 section 8.6; curl refuses conflicting values).
+     */
+    private static long contentLength(HeaderBlock headers) throws HttpException {
         long length = -1;
-        for (String value : values) {
-            for (String part : value.split(",", -1)) {
-                String digits = part.strip();
-                if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(ResponseParser::isDigit)) {
-                    throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "invalid Content-Length " + Quote.text(value));
+        for (int i = headers.indexOf("Content-Length", 0); i >= 0; i = headers.indexOf("Content-Length", i + 1)) {
+            int n = headers.valueLength(i);
+            for (int at = 0; at <= n; ) {
+                int end = at;
+                while (end < n && headers.valueByte(i, end) != ',') {
+                    end++;
                 }
-                long n = Long.parseLong(digits);
-                if (length >= 0 && n != length) {
-                    throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
-                            "conflicting Content-Length values " + Quote.text(String.join(", ", values)));
+                int from = at;
+                int to = end;
+                while (from < to && Character.isWhitespace(headers.valueByte(i, from) & 0xff)) {
+                    from++;
                 }
-                length = n;
+                while (to > from && Character.isWhitespace(headers.valueByte(i, to - 1) & 0xff)) {
+                    to--;
+                }
+                if (to == from || to - from > 18) {
+                    throw invalidLength(headers.value(i));
+                }
+                long value = 0;
+                for (int k = from; k < to; k++) {
+                    byte b = headers.valueByte(i, k);
+                    if (!isDigit(b)) {
+                        throw invalidLength(headers.value(i));
+                    }
+                    value = value * 10 + (b - '0');
+                }
+                if (length >= 0 && value != length) {
+                    throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "conflicting Content-Length values "
+                            + Quote.text(String.join(", ", headers.all("Content-Length"))));
+                }
+                length = value;
+                at = end + 1;
             }
         }
         return length;
+    }
+
+    private static HttpException invalidLength(String value) {
+        return new HttpException(FetchError.WEIRD_SERVER_REPLY, "invalid Content-Length " + Quote.text(value));
     }
 
     private static boolean isDigit(int c) {
@@ -355,7 +468,7 @@ public final class ResponseParser {
 
     /** The final response's header fields. */
     public Headers headers() {
-        return finalHeaders != null ? finalHeaders : Headers.of(fields);
+        return finalHeaders != null ? finalHeaders : Headers.of(block(false));
     }
 
     /** Trailer fields of a chunked body; empty otherwise. */

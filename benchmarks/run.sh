@@ -25,7 +25,7 @@ QUICK=0
 JFR=0
 JMH=0
 LOADS=1
-SCENARIOS="small medium large origins scale"
+SCENARIOS="small medium large wide origins scale"
 CLIENTS="multifetch jdk apache jetty reactor-netty"
 HEAP="-Xms512m -Xmx512m"
 PORT="${PORT:-28080}"
@@ -103,6 +103,7 @@ scenario() {
         small)   echo "/1k $PORT 1024 64 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
         medium)  echo "/16k $PORT 16384 64 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
         large)   echo "/1m $PORT 1048576 8 $((q ? 6000 : 30000)) $((q ? 1000 : 3000)) $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
+        wide)    echo "/1k $PORT 1024 10000 $((q ? 100000 : 300000)) 50000 $((q ? 6 : 12)) $((q ? 5 : 8))" ;;
         origins) echo "/1k $ORIGINS_PORT 1024 400 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5)) --origins 100 --per-host 2" ;;
         scale)   echo "/x $SLOW_PORT 1024 10000 10000 1000 30 10 --probe http://127.0.0.1:$SLOW_PORT/stats" ;;
         *) echo "unknown scenario: $1" >&2; exit 2 ;;

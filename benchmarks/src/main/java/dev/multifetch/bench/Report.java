@@ -29,6 +29,7 @@ public final class Report {
         SCENARIOS.put("small", "1 KiB, 64 in flight");
         SCENARIOS.put("medium", "16 KiB, 64 in flight");
         SCENARIOS.put("large", "1 MiB, 8 in flight");
+        SCENARIOS.put("wide", "1 KiB, 10,000 connections in flight");
         SCENARIOS.put("origins", "1 KiB, 100 origins, 2 per origin, 400 in flight");
         SCENARIOS.put("scale", "10,000 held ~1 s");
     }

@@ -156,7 +156,10 @@ public final class Multi implements AutoCloseable {
             runner.stop(transfer);
             running--;
         }
-        messages.removeIf(m -> m.transfer() == transfer);
+        if (transfer.messageQueued) {
+            messages.removeIf(m -> m.transfer() == transfer);
+            transfer.messageQueued = false;
+        }
         cancelExpiries(transfer);
         transfer.dirty = false;
         added.remove(transfer);
@@ -249,7 +252,11 @@ public final class Multi implements AutoCloseable {
      */
     public Message infoRead() {
         checkOpen("infoRead");
-        return messages.poll();
+        Message m = messages.poll();
+        if (m != null) {
+            m.transfer().messageQueued = false;
+        }
+        return m;
     }
 
     /** Messages waiting to be read. libcurl: the msgs_in_queue of curl_multi_info_read. */
@@ -304,6 +311,7 @@ public final class Multi implements AutoCloseable {
                 running--;
             }
             cancelExpiries(t);
+            t.messageQueued = false;
             t.multi = null;
         }
         added.clear();
@@ -356,8 +364,7 @@ public final class Multi implements AutoCloseable {
     }
 
     void expire(Transfer t, int id, long atNanos) {
-        timers.cancel(t.expiries[id]);
-        t.expiries[id] = timers.schedule(t, id, atNanos);
+        t.expiries[id] = timers.schedule(t.expiries[id], t, id, atNanos);
     }
 
     void cancelExpire(Transfer t, int id) {
@@ -401,6 +408,7 @@ public final class Multi implements AutoCloseable {
 
     void postMessage(Transfer t) {
         messages.addLast(new Message(t, t.result()));
+        t.messageQueued = true;
         running--;
     }
 

@@ -39,6 +39,8 @@ public final class Transfer {
     boolean dirty;
     @SuppressWarnings("unchecked")
     final Expiry<Transfer>[] expiries = new Expiry[6];
+    /** Whether its DONE message waits in the handle's queue (so a remove must take it out). */
+    boolean messageQueued;
 
     FetchRequest hop;
     String firstUrl;

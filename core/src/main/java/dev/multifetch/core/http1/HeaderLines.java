@@ -1,12 +1,34 @@
 package dev.multifetch.core.http1;
 
 import dev.multifetch.core.FetchError;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Map;
 
 /** Checks and splits one header field line; shared by the head parser and chunked trailers. */
 final class HeaderLines {
 
     private HeaderLines() {
+    }
+
+    /** Index of the first LF in {@code in} from {@code from} to {@code to}, or -1; reads eight bytes at a time. */
+    static int indexOfLf(ByteBuffer in, int from, int to) {
+        int i = from;
+        boolean bigEndian = in.order() == ByteOrder.BIG_ENDIAN;
+        for (; i + 8 <= to; i += 8) {
+            long x = in.getLong(i) ^ 0x0A0A0A0A0A0A0A0AL;
+            // 0x80 in exactly the bytes that were LF (no carry crosses a byte, so no false hit)
+            long zero = ~(((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x | 0x7F7F7F7F7F7F7F7FL);
+            if (zero != 0) {
+                return i + ((bigEndian ? Long.numberOfLeadingZeros(zero) : Long.numberOfTrailingZeros(zero)) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (in.get(i) == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Parses {@code name: value}; a NUL, a missing colon or a bad name is a weird reply. */
@@ -21,6 +43,16 @@ final class HeaderLines {
      * and value end (the value without surrounding whitespace) to {@code out} from {@code at}.
      */
     static void split(byte[] b, int from, int to, String what, int[] out, int at) throws HttpException {
+        int name = from;
+        while (name < to && TCHAR[b[name] & 0xff]) {
+            name++;
+        }
+        if (name > from && name < to && b[name] == ':' && noNul(b, name + 1, to)) {
+            // the usual line, checked in one pass
+            ranges(b, from, name, to, out, at);
+            return;
+        }
+        // something is wrong: find what, in the order the errors are told
         int colon = -1;
         for (int i = from; i < to; i++) {
             byte c = b[i];
@@ -42,6 +74,19 @@ final class HeaderLines {
                         "invalid " + what + " name in " + Quote.bytes(b, from, to - from));
             }
         }
+        ranges(b, from, colon, to, out, at);
+    }
+
+    private static boolean noNul(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void ranges(byte[] b, int from, int colon, int to, int[] out, int at) {
         int valueFrom = colon + 1;
         int valueTo = to;
         while (valueFrom < valueTo && isOws(b[valueFrom])) {

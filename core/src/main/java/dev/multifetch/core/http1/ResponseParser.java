@@ -177,13 +177,7 @@ public final class ResponseParser {
         int room = maxHeaderBytes - headBytes - lineConsumed;
         int pos = in.position();
         int scanEnd = (int) Math.min(in.limit(), (long) pos + Math.max(room, 0));
-        int lf = -1;
-        for (int i = pos; i < scanEnd; i++) {
-            if (in.get(i) == '\n') {
-                lf = i;
-                break;
-            }
-        }
+        int lf = HeaderLines.indexOfLf(in, pos, scanEnd);
         int take = (lf >= 0 ? lf : scanEnd) - pos;
         int at = headLen + lineLen;
         ensureHead(at + take);

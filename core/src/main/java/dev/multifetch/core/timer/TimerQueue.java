@@ -1,10 +1,12 @@
 package dev.multifetch.core.timer;
 
-import java.util.TreeSet;
+import java.util.Arrays;
 
 /**
- * Deadlines of many owners, ordered so the earliest is found in O(1) and any one is cancelled
- * in O(log n). Each owner keeps the {@link Expiry} handles it set; the queue keeps them sorted.
+ * Deadlines of many owners in a binary min-heap: the earliest is found in O(1), a deadline is set,
+ * moved or cancelled in O(log n) without allocating once its handle exists, and the heap is one
+ * array, so tens of thousands of deadlines stay cheap to keep in order. Deadlines due at the same
+ * time come out in the order they were set. Each owner keeps the {@link Expiry} handles it set.
  * Not thread-safe: confined to the driving thread of its multi handle.
  *
  * <p>libcurl: the splay tree of per-transfer expiries ({@code lib/splay.c}, {@code Curl_expire}).
@@ -13,49 +15,166 @@ import java.util.TreeSet;
  */
 public final class TimerQueue<T> {
 
-    private final TreeSet<Expiry<T>> queue = new TreeSet<>();
+    @SuppressWarnings("unchecked")
+    private Expiry<T>[] heap = new Expiry[64];
+    private int size;
     private long sequence;
 
-    /** Sets a deadline at {@code atNanos} for {@code owner}; returns its handle for {@link #cancel}. */
+    /** Sets a new deadline at {@code atNanos} for {@code owner}; returns its handle for {@link #cancel}. */
     public Expiry<T> schedule(T owner, int id, long atNanos) {
-        Expiry<T> expiry = new Expiry<>(owner, id, atNanos, sequence++);
-        queue.add(expiry);
-        return expiry;
+        return schedule(null, owner, id, atNanos);
     }
 
-    /** Cancels a deadline; {@code null} or an already expired handle is ignored. */
+    /**
+     * Sets a deadline at {@code atNanos}, reusing {@code handle} (queued, fired or cancelled; or
+     * null for a new one) when it belongs to the same owner and id. Returns the handle now queued.
+     */
+    public Expiry<T> schedule(Expiry<T> handle, T owner, int id, long atNanos) {
+        if (handle == null || handle.owner != owner || handle.id != id) {
+            cancel(handle);
+            handle = new Expiry<>(owner, id);
+        }
+        handle.atNanos = atNanos;
+        handle.sequence = sequence++;
+        if (handle.index >= 0) {
+            // moved: later deadlines sift down, earlier ones up; the fresh sequence keeps ties in order
+            int at = handle.index;
+            siftDown(at);
+            if (handle.index == at) {
+                siftUp(at);
+            }
+            return handle;
+        }
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        heap[size] = handle;
+        handle.index = size;
+        size++;
+        siftUp(size - 1);
+        return handle;
+    }
+
+    /** Cancels a deadline; {@code null}, a fired or a cancelled handle is ignored. */
     public void cancel(Expiry<T> expiry) {
-        if (expiry != null) {
-            queue.remove(expiry);
+        if (expiry == null || expiry.index < 0) {
+            return;
+        }
+        int at = expiry.index;
+        expiry.index = -1;
+        size--;
+        Expiry<T> last = heap[size];
+        heap[size] = null;
+        if (at < size) {
+            heap[at] = last;
+            last.index = at;
+            siftDown(at);
+            if (last.index == at) {
+                siftUp(at);
+            }
         }
     }
 
     /** The earliest deadline, or {@code null} when none is set. */
     public Expiry<T> earliest() {
-        return queue.isEmpty() ? null : queue.first();
+        return size == 0 ? null : heap[0];
     }
 
     /** Removes and returns the earliest deadline if it is due at {@code nowNanos}, else {@code null}. */
     public Expiry<T> pollExpired(long nowNanos) {
         Expiry<T> first = earliest();
-        if (first == null || first.atNanos() - nowNanos > 0) {
+        if (first == null || first.atNanos - nowNanos > 0) {
             return null;
         }
-        return queue.pollFirst();
+        cancel(first);
+        return first;
     }
 
     /** The number of deadlines set. */
     public int size() {
-        return queue.size();
+        return size;
+    }
+
+    private void siftUp(int at) {
+        Expiry<T> e = heap[at];
+        while (at > 0) {
+            int parent = (at - 1) >>> 1;
+            Expiry<T> p = heap[parent];
+            if (!e.before(p)) {
+                break;
+            }
+            heap[at] = p;
+            p.index = at;
+            at = parent;
+        }
+        heap[at] = e;
+        e.index = at;
+    }
+
+    private void siftDown(int at) {
+        Expiry<T> e = heap[at];
+        int half = size >>> 1;
+        while (at < half) {
+            int child = 2 * at + 1;
+            Expiry<T> c = heap[child];
+            int right = child + 1;
+            if (right < size && heap[right].before(c)) {
+                child = right;
+                c = heap[right];
+            }
+            if (!c.before(e)) {
+                break;
+            }
+            heap[at] = c;
+            c.index = at;
+            at = child;
+        }
+        heap[at] = e;
+        e.index = at;
     }
 
     /** One deadline: its owner, the owner's id for it, and when it is due. */
-    public record Expiry<T>(T owner, int id, long atNanos, long sequence) implements Comparable<Expiry<T>> {
+    public static final class Expiry<T> {
+
+        private final T owner;
+        private final int id;
+        private long atNanos;
+        private long sequence;
+        private int index = -1;
+
+        private Expiry(T owner, int id) {
+            this.owner = owner;
+            this.id = id;
+        }
+
+        /** Whose deadline it is. */
+        public T owner() {
+            return owner;
+        }
+
+        /** Which of the owner's deadlines it is. */
+        public int id() {
+            return id;
+        }
+
+        /** When it is (or was) due, on the multi handle's clock. */
+        public long atNanos() {
+            return atNanos;
+        }
+
+        /** Whether it is waiting in a queue (not yet fired nor cancelled). */
+        public boolean queued() {
+            return index >= 0;
+        }
+
+        private boolean before(Expiry<T> other) {
+            long byTime = atNanos - other.atNanos;
+            return byTime != 0 ? byTime < 0 : sequence < other.sequence;
+        }
 
         @Override
-        public int compareTo(Expiry<T> other) {
-            int byTime = Long.compare(atNanos - other.atNanos, 0);
-            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        public String toString() {
+            return "Expiry[" + owner + " #" + id + " at " + atNanos + "]";
         }
     }
 }

@@ -27,6 +27,7 @@ final class ExchangePhase {
     private final Multi multi;
     private final TransferRunner runner;
     private final UploadPhase upload;
+    private final RequestWriter.Scratch scratch = new RequestWriter.Scratch();
 
     ExchangePhase(Multi multi, TransferRunner runner) {
         this.multi = multi;
@@ -38,7 +39,7 @@ final class ExchangePhase {
     void prepare(Transfer t) {
         FetchRequest hop = t.hop;
         boolean holdBody = hop.expectContinue() && !t.expectRetried && hop.body() != null && hop.body().length() != 0;
-        t.requestBytes = RequestWriter.encode(hop, t.target, multi.options().userAgent(), holdBody);
+        t.requestBytes = RequestWriter.encode(hop, t.target, multi.options().userAgent(), holdBody, scratch);
         t.upload = RequestWriter.bodyFollows(hop, holdBody) ? new UploadPhase.Upload(hop.body()) : null;
         t.bodyHeld = holdBody;
     }

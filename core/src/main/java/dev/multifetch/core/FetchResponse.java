@@ -17,7 +17,9 @@ public final class FetchResponse {
     private final Headers headers;
     private final byte[] body;
     private final String effectiveUrl;
-    private final Timings timings;
+    private Timings timings;
+    /** The timings as the transfer kept them (nanoseconds), turned into {@link Timings} when first asked for. */
+    private final long[] timingNanos;
     private final int connects;
     private final Headers trailers;
     private final int redirects;
@@ -43,6 +45,27 @@ public final class FetchResponse {
         this.body = body;
         this.effectiveUrl = effectiveUrl;
         this.timings = timings;
+        this.timingNanos = null;
+        this.connects = connects;
+        this.trailers = trailers;
+        this.redirects = redirects;
+        this.remoteAddress = remoteAddress;
+        this.localAddress = localAddress;
+        this.bytesSent = bytesSent;
+        this.bytesReceived = bytesReceived;
+    }
+
+    /** Creates the response of a finished transfer, its timings still raw. */
+    FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body, String effectiveUrl,
+                  long[] timingNanos, int connects, Headers trailers, int redirects, InetSocketAddress remoteAddress,
+                  InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
+        this.status = status;
+        this.reason = reason;
+        this.httpVersion = httpVersion;
+        this.headers = headers;
+        this.body = body;
+        this.effectiveUrl = effectiveUrl;
+        this.timingNanos = timingNanos;
         this.connects = connects;
         this.trailers = trailers;
         this.redirects = redirects;
@@ -122,7 +145,13 @@ public final class FetchResponse {
 
     /** When each phase finished. */
     public Timings timings() {
-        return timings;
+        // racing readers may each build it: equal immutable records, safely published by their final fields
+        Timings built = timings;
+        if (built == null) {
+            built = Timings.ofNanos(timingNanos);
+            timings = built;
+        }
+        return built;
     }
 
     /** How many new connections this transfer opened (0 when it reused one). libcurl: CURLINFO_NUM_CONNECTS. */

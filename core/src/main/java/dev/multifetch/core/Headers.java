@@ -24,6 +24,9 @@ public final class Headers {
 
     /** A header list of the given fields, in order. */
     public static Headers of(List<Map.Entry<String, String>> fields) {
+        if (fields.isEmpty()) {
+            return EMPTY;
+        }
         if (fields instanceof HeaderBlock) {
             // a parsed response head: immutable, read as bytes until a field is asked for as strings
             return new Headers(fields);

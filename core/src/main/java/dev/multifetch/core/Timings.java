@@ -21,4 +21,14 @@ public record Timings(Duration queue, Duration namelookup, Duration connect, Dur
     /** Timings of a transfer that has not started. */
     public static final Timings NONE = new Timings(Duration.ZERO, Duration.ZERO, Duration.ZERO,
             Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+    /** Timings from nanoseconds in the order of the components, cut to microseconds. */
+    static Timings ofNanos(long[] nanos) {
+        return new Timings(us(nanos[0]), us(nanos[1]), us(nanos[2]), us(nanos[3]), us(nanos[4]), us(nanos[5]),
+                us(nanos[6]), us(nanos[7]));
+    }
+
+    private static Duration us(long nanos) {
+        return Duration.ofNanos(nanos / 1000 * 1000);
+    }
 }

@@ -6,7 +6,6 @@ import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
@@ -228,12 +227,13 @@ public final class Transfer {
 
     /** Timings so far; final once the transfer finished. libcurl: curl_easy_getinfo times. */
     public Timings timings() {
-        return new Timings(us(queueNanos), us(namelookupNanos), us(connectNanos), us(appconnectNanos),
-                us(pretransferNanos), us(starttransferNanos), us(totalNanos), us(redirectNanos));
+        return Timings.ofNanos(timingNanos());
     }
 
-    private static Duration us(long nanos) {
-        return Duration.ofNanos(nanos / 1000 * 1000);
+    /** The timings as {@link Timings#ofNanos} takes them. */
+    long[] timingNanos() {
+        return new long[] {queueNanos, namelookupNanos, connectNanos, appconnectNanos, pretransferNanos,
+            starttransferNanos, totalNanos, redirectNanos};
     }
 
     /** Request bytes written to the socket so far. libcurl: CURLINFO_SIZE_UPLOAD_T (plus the head). */

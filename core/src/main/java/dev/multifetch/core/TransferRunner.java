@@ -213,7 +213,7 @@ final class TransferRunner {
         releaseConnection(t, p.connectionReusable());
         t.totalNanos = multi.now() - t.startNanos;
         byte[] body = t.collector == null ? new byte[0] : t.collector.toByteArray();
-        t.response = new FetchResponse(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timings(),
+        t.response = new FetchResponse(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timingNanos(),
                 t.connects, p.trailers(), t.redirects, t.remoteAddress, t.localAddress, t.bytesSent, t.bytesReceived);
         t.parser = null;
         t.collector = null;

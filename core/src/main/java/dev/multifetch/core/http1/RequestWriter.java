@@ -28,9 +28,14 @@ public final class RequestWriter {
      * caller sends the body.
      */
     public static ByteBuffer encode(FetchRequest request, Target target, String userAgent, boolean headOnly) {
+        return encode(request, target, userAgent, headOnly, new Scratch());
+    }
+
+    /** As {@link #encode(FetchRequest, Target, String, boolean)}, building in {@code scratch}: the result is an exact copy. */
+    public static ByteBuffer encode(FetchRequest request, Target target, String userAgent, boolean headOnly, Scratch scratch) {
         RequestBody body = request.body();
         byte[] inline = headOnly || body == null ? null : body.bytes();
-        Latin1 head = new Latin1(256 + (inline == null ? 0 : inline.length));
+        Scratch head = scratch.reset();
         head.add(request.method()).add(' ').add(target.requestTarget()).add(" HTTP/1.1\r\n");
         if (!request.headers().contains("Host")) {
             head.add("Host: ").add(target.hostHeader()).add("\r\n");
@@ -60,23 +65,24 @@ public final class RequestWriter {
             head.add("Expect: 100-continue\r\n");
         }
         head.add("\r\n");
-        if (inline != null) {
-            head.add(inline);
-        }
-        return head.buffer();
+        return head.buffer(inline);
     }
 
-    /** Text written straight as ISO-8859-1 bytes (a character past it becomes '?', as the charset would). */
-    private static final class Latin1 {
+    /**
+     * Where a request is built: text written straight as ISO-8859-1 bytes (a character past it
+     * becomes '?', as the charset would). One per driving thread, reused for every request.
+     */
+    public static final class Scratch {
 
-        private byte[] bytes;
+        private byte[] bytes = new byte[512];
         private int size;
 
-        Latin1(int capacity) {
-            bytes = new byte[capacity];
+        Scratch reset() {
+            size = 0;
+            return this;
         }
 
-        Latin1 add(String s) {
+        Scratch add(String s) {
             int n = s.length();
             room(n);
             for (int i = 0; i < n; i++) {
@@ -86,16 +92,9 @@ public final class RequestWriter {
             return this;
         }
 
-        Latin1 add(char c) {
+        Scratch add(char c) {
             room(1);
             bytes[size++] = (byte) c;
-            return this;
-        }
-
-        Latin1 add(byte[] b) {
-            room(b.length);
-            System.arraycopy(b, 0, bytes, size, b.length);
-            size += b.length;
             return this;
         }
 
@@ -105,8 +104,17 @@ public final class RequestWriter {
             }
         }
 
-        ByteBuffer buffer() {
-            return ByteBuffer.wrap(bytes, 0, size).slice();
+        /** An exact copy of what was built, followed by {@code body} if not null. */
+        ByteBuffer buffer(byte[] body) {
+            byte[] exact = Arrays.copyOf(bytes, size + (body == null ? 0 : body.length));
+            if (body != null) {
+                System.arraycopy(body, 0, exact, size, body.length);
+            }
+            if (bytes.length > 64 * 1024) {
+                // a huge header passed through: do not keep its room for every later request
+                bytes = new byte[512];
+            }
+            return ByteBuffer.wrap(exact);
         }
     }
 

@@ -38,6 +38,21 @@ public final class FetchResponse {
     public FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body,
                          String effectiveUrl, Timings timings, int connects, Headers trailers, int redirects,
                          InetSocketAddress remoteAddress, InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
+        this(status, reason, httpVersion, headers, body, effectiveUrl, timings, null, connects, trailers, redirects,
+                remoteAddress, localAddress, bytesSent, bytesReceived);
+    }
+
+    /** Creates the response of a finished transfer, its timings still raw. */
+    FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body, String effectiveUrl,
+                  long[] timingNanos, int connects, Headers trailers, int redirects, InetSocketAddress remoteAddress,
+                  InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
+        this(status, reason, httpVersion, headers, body, effectiveUrl, null, timingNanos, connects, trailers, redirects,
+                remoteAddress, localAddress, bytesSent, bytesReceived);
+    }
+
+    private FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body, String effectiveUrl,
+                          Timings timings, long[] timingNanos, int connects, Headers trailers, int redirects,
+                          InetSocketAddress remoteAddress, InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
         this.status = status;
         this.reason = reason;
         this.httpVersion = httpVersion;
@@ -45,26 +60,6 @@ public final class FetchResponse {
         this.body = body;
         this.effectiveUrl = effectiveUrl;
         this.timings = timings;
-        this.timingNanos = null;
-        this.connects = connects;
-        this.trailers = trailers;
-        this.redirects = redirects;
-        this.remoteAddress = remoteAddress;
-        this.localAddress = localAddress;
-        this.bytesSent = bytesSent;
-        this.bytesReceived = bytesReceived;
-    }
-
-    /** Creates the response of a finished transfer, its timings still raw. */
-    FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body, String effectiveUrl,
-                  long[] timingNanos, int connects, Headers trailers, int redirects, InetSocketAddress remoteAddress,
-                  InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
-        this.status = status;
-        this.reason = reason;
-        this.httpVersion = httpVersion;
-        this.headers = headers;
-        this.body = body;
-        this.effectiveUrl = effectiveUrl;
         this.timingNanos = timingNanos;
         this.connects = connects;
         this.trailers = trailers;
@@ -147,7 +142,7 @@ public final class FetchResponse {
     public Timings timings() {
         // racing readers may each build it: equal immutable records, safely published by their final fields
         Timings built = timings;
-        if (built == null) {
+        if (built == null && timingNanos != null) {
             built = Timings.ofNanos(timingNanos);
             timings = built;
         }

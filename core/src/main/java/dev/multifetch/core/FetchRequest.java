@@ -53,10 +53,10 @@ public final class FetchRequest {
         this.readTimeout = b.readTimeout;
         this.lowSpeedLimit = b.lowSpeedLimit;
         this.lowSpeedTime = b.lowSpeedTime;
-        this.acceptEncoding = List.copyOf(b.acceptEncoding);
+        this.acceptEncoding = b.acceptEncoding.isEmpty() ? List.of() : List.copyOf(b.acceptEncoding);
         this.followRedirects = b.followRedirects;
         this.maxRedirects = b.maxRedirects;
-        this.keepPostOn = Set.copyOf(b.keepPostOn);
+        this.keepPostOn = b.keepPostOn;
         this.unrestrictedAuth = b.unrestrictedAuth;
         this.expectContinue = b.expectContinue;
         this.bodyConsumer = b.bodyConsumer;
@@ -122,7 +122,7 @@ public final class FetchRequest {
         b.acceptEncoding.addAll(acceptEncoding);
         b.followRedirects = followRedirects;
         b.maxRedirects = maxRedirects;
-        b.keepPostOn.addAll(keepPostOn);
+        b.keepPostOn = keepPostOn;
         b.unrestrictedAuth = unrestrictedAuth;
         b.expectContinue = expectContinue;
         b.bodyConsumer = bodyConsumer;
@@ -263,7 +263,8 @@ public final class FetchRequest {
         private final List<String> acceptEncoding = new ArrayList<>();
         private boolean followRedirects;
         private int maxRedirects = 30;
-        private final Set<Integer> keepPostOn = new HashSet<>();
+        /** Three statuses at most: a small set allocated only when used. */
+        private Set<Integer> keepPostOn = Set.of();
         private boolean unrestrictedAuth;
         private boolean expectContinue;
         private BodyConsumer bodyConsumer;
@@ -344,7 +345,11 @@ public final class FetchRequest {
                 if (status != 301 && status != 302 && status != 303) {
                     throw new IllegalArgumentException("keepPostOnRedirect: not 301, 302 or 303: " + status);
                 }
-                keepPostOn.add(status);
+                if (!keepPostOn.contains(status)) {
+                    Set<Integer> more = new HashSet<>(keepPostOn);
+                    more.add(status);
+                    keepPostOn = Set.copyOf(more);
+                }
             }
             return this;
         }

@@ -20,13 +20,13 @@ public final class HeaderBlock extends AbstractList<Map.Entry<String, String>> i
     /** Per field: name start, name end, value start, value end. */
     private final int[] ranges;
     private final int count;
-    private final Map.Entry<?, ?>[] made;
+    /** Entries already read as strings; made on the first such read. */
+    private Map.Entry<?, ?>[] made;
 
     HeaderBlock(byte[] bytes, int[] ranges, int count) {
         this.bytes = bytes;
         this.ranges = ranges;
         this.count = count;
-        this.made = new Map.Entry<?, ?>[count];
     }
 
     @Override
@@ -40,11 +40,16 @@ public final class HeaderBlock extends AbstractList<Map.Entry<String, String>> i
         if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException("field " + i + " of " + count);
         }
-        // a racing reader may build the same entry twice; both are equal and immutable
-        Map.Entry<String, String> e = (Map.Entry<String, String>) made[i];
+        // racing readers may each build the array or an entry: equal, immutable, safely published by final fields
+        Map.Entry<?, ?>[] cache = made;
+        if (cache == null) {
+            cache = new Map.Entry<?, ?>[count];
+            made = cache;
+        }
+        Map.Entry<String, String> e = (Map.Entry<String, String>) cache[i];
         if (e == null) {
             e = Map.entry(text(ranges[4 * i], ranges[4 * i + 1]), value(i));
-            made[i] = e;
+            cache[i] = e;
         }
         return e;
     }

@@ -33,26 +33,32 @@ final class LineReader {
         if (complete) {
             clear();
         }
-        while (in.hasRemaining()) {
-            byte b = in.get();
-            consumed++;
-            if (b == '\n') {
-                if (len > 0 && buf[len - 1] == '\r') {
-                    len--;
-                }
-                complete = true;
-                return true;
-            }
-            if (consumed > limit) {
-                throw new HttpException(tooLongError, what + " longer than " + limit + " bytes: "
-                        + Quote.bytes(buf, 0, len));
-            }
-            if (len == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[len++] = b;
+        if (!in.hasRemaining()) {
+            return false;
         }
-        return false;
+        int pos = in.position();
+        int end = (int) Math.min(in.limit(), (long) pos + Math.max(limit - consumed, 0));
+        int lf = HeaderLines.indexOfLf(in, pos, end);
+        int take = (lf >= 0 ? lf : end) - pos;
+        if (len + take > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(len + take, buf.length * 2));
+        }
+        in.get(buf, len, take);
+        len += take;
+        consumed += take;
+        if (lf < 0) {
+            if (consumed >= limit) {
+                throw new HttpException(tooLongError, what + " longer than " + limit + " bytes: " + Quote.bytes(buf, 0, len));
+            }
+            return false;
+        }
+        in.get();
+        consumed++;
+        if (len > 0 && buf[len - 1] == '\r') {
+            len--;
+        }
+        complete = true;
+        return true;
     }
 
     /** Bytes consumed for the current line so far, terminator included. */

@@ -18,7 +18,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +57,7 @@ public final class SelectorLoop implements Runnable {
     private volatile int idleConnections;
     private volatile long turns;
     private volatile long turnStartedNanos;
+    private final java.util.function.Consumer<SelectionKey> onReady = this::onReady;
     private volatile Throwable failure;
     private Multi multi;
     private long timerDeadlineNanos = NONE;
@@ -201,13 +201,8 @@ public final class SelectorLoop implements Runnable {
         }
         turnStartedNanos = 0;
         select(grace);
-        turnStartedNanos = System.nanoTime();
-        for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-            SelectionKey key = it.next();
-            it.remove();
-            if (key.isValid()) {
-                multi.socketAction(key.channel(), events(key.readyOps()));
-            }
+        if (turnStartedNanos == 0) {
+            turnStartedNanos = System.nanoTime();
         }
         if (timerDeadlineNanos != NONE && System.nanoTime() - timerDeadlineNanos >= 0) {
             timerDeadlineNanos = NONE;
@@ -229,11 +224,24 @@ public final class SelectorLoop implements Runnable {
         }
         // select(0) would block forever: a zero timer means "act on the next turn"
         if (timeoutMs == 0) {
-            selector.selectNow();
+            selector.selectNow(onReady);
         } else if (timeoutMs < 0) {
-            selector.select();
+            selector.select(onReady);
         } else {
-            selector.select(timeoutMs);
+            selector.select(onReady, timeoutMs);
+        }
+    }
+
+    /**
+     * Each ready socket, handed over by the selection itself: no selected-key set to fill, walk
+     * and empty. A key closed by an earlier action of the same selection is skipped.
+     */
+    private void onReady(SelectionKey key) {
+        if (turnStartedNanos == 0) {
+            turnStartedNanos = System.nanoTime();
+        }
+        if (key.isValid()) {
+            multi.socketAction(key.channel(), events(key.readyOps()));
         }
     }
 

@@ -3,11 +3,13 @@ package dev.multifetch.core.timer;
 import java.util.Arrays;
 
 /**
- * Deadlines of many owners in a binary min-heap: the earliest is found in O(1), a deadline is set,
- * moved or cancelled in O(log n) without allocating once its handle exists, and the heap is one
- * array, so tens of thousands of deadlines stay cheap to keep in order. Deadlines due at the same
- * time come out in the order they were set. Each owner keeps the {@link Expiry} handles it set.
- * Not thread-safe: confined to the driving thread of its multi handle.
+ * Deadlines of many owners, earliest first. Most deadlines are "now plus a fixed timeout", so
+ * each one set is later than the last of its kind: such a deadline is appended to one of a few
+ * sorted lanes (linked lists) in O(1) and cancelled in O(1). Any other goes into a binary
+ * min-heap (one array, O(log n)). The earliest is the least of the lane heads and the heap top.
+ * Deadlines due at the same time come out in the order they were set; no operation allocates
+ * once a handle exists. Each owner keeps the {@link Expiry} handles it set. Not thread-safe:
+ * confined to the driving thread of its multi handle.
  *
  * <p>libcurl: the splay tree of per-transfer expiries ({@code lib/splay.c}, {@code Curl_expire}).
  *
@@ -15,9 +17,16 @@ import java.util.Arrays;
  */
 public final class TimerQueue<T> {
 
+    private static final int LANES = 4;
+
     @SuppressWarnings("unchecked")
     private Expiry<T>[] heap = new Expiry[64];
     private int size;
+    @SuppressWarnings("unchecked")
+    private final Expiry<T>[] laneHead = new Expiry[LANES];
+    @SuppressWarnings("unchecked")
+    private final Expiry<T>[] laneTail = new Expiry[LANES];
+    private int inLanes;
     private long sequence;
 
     /** Sets a new deadline at {@code atNanos} for {@code owner}; returns its handle for {@link #cancel}. */
@@ -34,17 +43,44 @@ public final class TimerQueue<T> {
             cancel(handle);
             handle = new Expiry<>(owner, id);
         }
+        cancel(handle);
         handle.atNanos = atNanos;
         handle.sequence = sequence++;
-        if (handle.index >= 0) {
-            // moved: later deadlines sift down, earlier ones up; the fresh sequence keeps ties in order
-            int at = handle.index;
-            siftDown(at);
-            if (handle.index == at) {
-                siftUp(at);
-            }
-            return handle;
+        if (!toLane(handle)) {
+            push(handle);
         }
+        return handle;
+    }
+
+    /** Appends to the lane whose last deadline is the latest not after this one (or to an empty lane). */
+    private boolean toLane(Expiry<T> e) {
+        int best = -1;
+        int empty = -1;
+        for (int l = 0; l < LANES; l++) {
+            Expiry<T> tail = laneTail[l];
+            if (tail == null) {
+                empty = empty < 0 ? l : empty;
+            } else if (tail.before(e) && (best < 0 || laneTail[best].before(tail))) {
+                best = l;
+            }
+        }
+        int lane = best >= 0 ? best : empty;
+        if (lane < 0) {
+            return false;
+        }
+        e.lane = lane;
+        e.previous = laneTail[lane];
+        if (laneTail[lane] == null) {
+            laneHead[lane] = e;
+        } else {
+            laneTail[lane].next = e;
+        }
+        laneTail[lane] = e;
+        inLanes++;
+        return true;
+    }
+
+    private void push(Expiry<T> handle) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
@@ -52,12 +88,18 @@ public final class TimerQueue<T> {
         handle.index = size;
         size++;
         siftUp(size - 1);
-        return handle;
     }
 
     /** Cancels a deadline; {@code null}, a fired or a cancelled handle is ignored. */
     public void cancel(Expiry<T> expiry) {
-        if (expiry == null || expiry.index < 0) {
+        if (expiry == null) {
+            return;
+        }
+        if (expiry.lane >= 0) {
+            unlink(expiry);
+            return;
+        }
+        if (expiry.index < 0) {
             return;
         }
         int at = expiry.index;
@@ -75,9 +117,34 @@ public final class TimerQueue<T> {
         }
     }
 
+    private void unlink(Expiry<T> e) {
+        int lane = e.lane;
+        if (e.previous == null) {
+            laneHead[lane] = e.next;
+        } else {
+            e.previous.next = e.next;
+        }
+        if (e.next == null) {
+            laneTail[lane] = e.previous;
+        } else {
+            e.next.previous = e.previous;
+        }
+        e.previous = null;
+        e.next = null;
+        e.lane = -1;
+        inLanes--;
+    }
+
     /** The earliest deadline, or {@code null} when none is set. */
     public Expiry<T> earliest() {
-        return size == 0 ? null : heap[0];
+        Expiry<T> first = size == 0 ? null : heap[0];
+        for (int l = 0; l < LANES; l++) {
+            Expiry<T> head = laneHead[l];
+            if (head != null && (first == null || head.before(first))) {
+                first = head;
+            }
+        }
+        return first;
     }
 
     /** Removes and returns the earliest deadline if it is due at {@code nowNanos}, else {@code null}. */
@@ -92,7 +159,7 @@ public final class TimerQueue<T> {
 
     /** The number of deadlines set. */
     public int size() {
-        return size;
+        return size + inLanes;
     }
 
     private void siftUp(int at) {
@@ -141,6 +208,9 @@ public final class TimerQueue<T> {
         private long atNanos;
         private long sequence;
         private int index = -1;
+        private int lane = -1;
+        private Expiry<T> previous;
+        private Expiry<T> next;
 
         private Expiry(T owner, int id) {
             this.owner = owner;
@@ -164,7 +234,7 @@ public final class TimerQueue<T> {
 
         /** Whether it is waiting in a queue (not yet fired nor cancelled). */
         public boolean queued() {
-            return index >= 0;
+            return index >= 0 || lane >= 0;
         }
 
         private boolean before(Expiry<T> other) {

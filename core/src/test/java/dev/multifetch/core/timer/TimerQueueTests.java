@@ -19,16 +19,33 @@ class TimerQueueTests {
     private record Set(Expiry<String> handle, long at, long order) {
     }
 
+    /** Few distinct deadlines of both signs: ties everywhere, lanes and heap both in use. */
     @Test
     void everyOperationAgreesWithASortedListOfDeadlines() {
-        Random random = new Random(7);
+        agreesWithTheModel(new Random(7), (random, clock) -> random.nextInt(50) - 25);
+    }
+
+    /** Deadlines as the engine sets them: a clock moving on plus one of a few timeouts, and now and then any time. */
+    @Test
+    void timeoutsOfAFewKindsAgreeWithTheModelToo() {
+        agreesWithTheModel(new Random(11), (random, clock) -> random.nextInt(20) == 0 ? clock + random.nextInt(400)
+                : clock + new int[] {10, 60, 300, 30, 200, 1}[random.nextInt(6)]);
+    }
+
+    private interface Deadlines {
+        long next(Random random, long clock);
+    }
+
+    private static void agreesWithTheModel(Random random, Deadlines deadlines) {
         TimerQueue<String> queue = new TimerQueue<>();
         List<Set> model = new ArrayList<>();
         List<Expiry<String>> handles = new ArrayList<>();
         long order = 0;
+        long clock = 0;
         for (int step = 0; step < 20_000; step++) {
             int op = random.nextInt(10);
-            long at = random.nextInt(50) - 25;   // few distinct deadlines, both signs: ties and wrap-safe compares
+            clock += random.nextInt(3);
+            long at = deadlines.next(random, clock);
             if (op < 3 || handles.isEmpty()) {
                 Expiry<String> e = queue.schedule("owner", random.nextInt(3), at);
                 handles.add(e);
@@ -45,7 +62,7 @@ class TimerQueueTests {
                 model.removeIf(s -> s.handle() == e);
                 assertThat(e.queued()).isFalse();
             } else {
-                long now = random.nextInt(60) - 30;
+                long now = clock + random.nextInt(60) - 30;
                 model.sort(Comparator.comparingLong(Set::at).thenComparingLong(Set::order));
                 Expiry<String> polled = queue.pollExpired(now);
                 Set expected = !model.isEmpty() && model.get(0).at() <= now ? model.remove(0) : null;

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Benchmarks multifetch against its Java peers and wrk (the ceiling) on loopback, and prints a
-# Markdown table of medians with each client's throughput ratio to wrk and to multifetch.
+# Benchmarks multifetch against its Java peers, libcurl (the C library it ports) and wrk (the
+# ceiling) on loopback, and prints a Markdown table of medians with each client's throughput ratio
+# to wrk and to multifetch.
 #
-#   benchmarks/run.sh                  3 interleaved rounds of every scenario (25-30 minutes)
-#   benchmarks/run.sh --quick          1 short round (about 5 minutes)
+#   benchmarks/run.sh                  3 interleaved rounds of every scenario (30-35 minutes)
+#   benchmarks/run.sh --quick          1 short round (about 7 minutes)
 #   benchmarks/run.sh --rounds 5 --scenarios "small large" --clients "multifetch apache"
 #   benchmarks/run.sh --jfr            also: multifetch in "small" under JFR, summarised
 #                                      (JFR_SCENARIOS="small large" for more)
 #   benchmarks/run.sh --jmh            also: the response parser microbenchmarks (JMH, -prof gc)
 #   benchmarks/run.sh --only-jmh       just the microbenchmarks (--only-jfr: just the profile)
 #
-# Installs nginx and wrk from Debian when missing (as root). Every load is bounded in requests and
-# in seconds; nginx and the slow server run from a temporary directory and stop with the script.
+# Installs nginx and wrk from Debian when missing (as root), and gcc and libcurl4-openssl-dev for
+# the libcurl contestant (benchmarks/curl/curl_load.c). Every load is bounded in requests and in
+# seconds; nginx and the slow server run from a temporary directory and stop with the script.
 # nginx runs ONE worker process: on a 2-core machine that leaves the other core to the client
 # under test, so a client's cost shows up as lost throughput instead of being hidden by a second
 # nginx worker competing for the same cores. Set NGINX_WORKERS=auto to change it.
@@ -26,7 +28,7 @@ JFR=0
 JMH=0
 LOADS=1
 SCENARIOS="small medium large wide origins scale"
-CLIENTS="multifetch jdk apache jetty reactor-netty"
+CLIENTS="multifetch libcurl jdk apache jetty reactor-netty"
 HEAP="-Xms512m -Xmx512m"
 PORT="${PORT:-28080}"
 ORIGINS_PORT="${ORIGINS_PORT:-28081}"
@@ -35,7 +37,7 @@ NGINX_WORKERS="${NGINX_WORKERS:-1}"
 OUT=""
 
 usage() {
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -63,11 +65,19 @@ RESULTS="$OUT/results.jsonl"
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
+wants_curl() {
+    [ "$LOADS" = 1 ] && case " $CLIENTS " in *" libcurl "*) return 0 ;; *) return 1 ;; esac
+}
+
 install_tools() {
     local missing=()
     command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     [ -x /usr/bin/time ] || missing+=(time)
+    if wants_curl; then
+        command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+        echo '#include <curl/curl.h>' | gcc -E - >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
+    fi
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]} from Debian"
         export DEBIAN_FRONTEND=noninteractive
@@ -93,6 +103,12 @@ build() {
     done
     CP="$cp"
     (cd "$ROOT" && echo "tree: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- core 2>/dev/null || echo ' + uncommitted changes in core')") > "$OUT/tree.txt"
+}
+
+# The libcurl contestant: a C closed-loop driver on libcurl's multi_socket interface and epoll.
+build_curl() {
+    log "building the libcurl driver ($(curl-config --version 2>/dev/null || echo libcurl))"
+    gcc -O2 -Wall -o "$OUT/curl_load" "$ROOT/benchmarks/curl/curl_load.c" -lcurl
 }
 
 # Scenario parameters: path, port, body bytes, concurrency, requests, warm-up requests,
@@ -298,6 +314,25 @@ run_java() {
     log "$client $name round $round: $(grep '^|' "$log_file.out")"
 }
 
+# The libcurl contestant: the same arguments, checks, JSON line and log files as run_java.
+run_curl() {
+    local name=$1 round=$2 path port bytes conc requests warm secs wsecs extra
+    read -r path port bytes conc requests warm secs wsecs extra <<<"$(scenario "$name")"
+    local log_file="$OUT/libcurl-$name-$round.log"
+    wait_quiet
+    # shellcheck disable=SC2086
+    if ! timeout $((secs + wsecs + 180)) "$OUT/curl_load" \
+            --scenario "$name" --round "$round" --url "http://127.0.0.1:$port$path" \
+            --requests "$requests" --warmup "$warm" --concurrency "$conc" --seconds "$secs" \
+            --warmup-seconds "$wsecs" --expect-bytes "$bytes" --server-pids "$(server_pids)" $extra > "$log_file.out" 2> "$log_file"; then
+        log "libcurl $name round $round failed; see $log_file"
+        echo "{\"scenario\":\"$name\",\"client\":\"libcurl\",\"round\":$round,\"failed_run\":1}" >> "$OUT/failed.jsonl"
+        return 0
+    fi
+    grep '^{' "$log_file.out" >> "$RESULTS"
+    log "libcurl $name round $round: $(grep '^|' "$log_file.out")"
+}
+
 run_loads() {
     ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
     start_nginx
@@ -311,6 +346,8 @@ run_loads() {
                 local c=${contestants[$(((i + round - 1) % n))]}
                 if [ "$c" = wrk ]; then
                     [ "$name" = origins ] || run_wrk "$name" "$round"
+                elif [ "$c" = libcurl ]; then
+                    run_curl "$name" "$round"
                 else
                     run_java "$c" "$name" "$round"
                 fi
@@ -344,6 +381,7 @@ run_jmh() {
 
 install_tools
 build
+wants_curl && build_curl
 log "results in $OUT"
 if [ "$LOADS" = 1 ]; then
     run_loads

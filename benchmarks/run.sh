@@ -7,7 +7,8 @@
 #   benchmarks/run.sh --quick          1 short round (about 7 minutes)
 #   benchmarks/run.sh --rounds 5 --scenarios "small large" --clients "multifetch apache"
 #   benchmarks/run.sh --jfr            also: multifetch in "small" under JFR, summarised
-#                                      (JFR_SCENARIOS="small large" for more)
+#                                      (JFR_SCENARIOS="small large" for more; JFR_CLIENT=multifetch-stream
+#                                      to profile another contestant)
 #   benchmarks/run.sh --jmh            also: the response parser microbenchmarks (JMH, -prof gc)
 #   benchmarks/run.sh --only-jmh       just the microbenchmarks (--only-jfr: just the profile)
 #
@@ -361,10 +362,10 @@ run_loads() {
 run_jfr() {
     local name jfr
     for name in ${JFR_SCENARIOS:-small}; do
-        jfr="$OUT/multifetch-$name.jfr"
-        log "profiling multifetch in '$name' with JFR"
+        jfr="$OUT/${JFR_CLIENT:-multifetch}-$name.jfr"
+        log "profiling ${JFR_CLIENT:-multifetch} in '$name' with JFR"
         # DebugNonSafepoints: without it JFR pins samples on the nearest safepoint and blames the wrong method
-        RESULTS="$OUT/jfr-run.jsonl" run_java multifetch "$name" 0 "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
+        RESULTS="$OUT/jfr-run.jsonl" run_java "${JFR_CLIENT:-multifetch}" "$name" 0 "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
             "--jfr $jfr --requests 2000000 --seconds 15"
         java -cp "$CP" dev.multifetch.bench.JfrTop "$jfr" 25 | tee "$OUT/jfr-$name.txt"
     done

@@ -1,10 +1,12 @@
 package dev.multifetch.bench;
 
+import dev.multifetch.core.BodyConsumer;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.MultiOptions;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,7 +35,7 @@ import reactor.netty.resources.ConnectionProvider;
 final class Contestants {
 
     /** Names accepted by {@link #create}. */
-    static final List<String> NAMES = List.of("multifetch", "multifetch-direct", "jdk", "apache", "jetty", "reactor-netty");
+    static final List<String> NAMES = List.of("multifetch", "multifetch-direct", "multifetch-stream", "jdk", "apache", "jetty", "reactor-netty");
 
     private static final int MAX_BODY = 4 * 1024 * 1024;
 
@@ -55,8 +57,9 @@ final class Contestants {
     /** A started contestant, or {@link IllegalArgumentException} for an unknown name. */
     static Contestant create(String name, Settings settings) throws Exception {
         return switch (name) {
-            case "multifetch" -> new Multifetch(settings, false);
-            case "multifetch-direct" -> new Multifetch(settings, true);
+            case "multifetch" -> new Multifetch(settings, false, false);
+            case "multifetch-direct" -> new Multifetch(settings, true, false);
+            case "multifetch-stream" -> new Multifetch(settings, false, true);
             case "jdk" -> new Jdk();
             case "apache" -> new Apache(settings);
             case "jetty" -> new Jetty(settings);
@@ -65,12 +68,18 @@ final class Contestants {
         };
     }
 
-    /** multifetch's engine; "direct" completes futures on the selector thread instead of the common pool. */
+    /**
+     * multifetch's engine; "direct" completes futures on the selector thread instead of the common
+     * pool; "stream" counts each body through a {@link BodyConsumer} instead of keeping it, so what
+     * it allocates per request is the engine's own cost without the body's array.
+     */
     private static final class Multifetch implements Contestant {
 
         private final FetchEngine engine;
+        private final boolean stream;
 
-        Multifetch(Settings s, boolean direct) {
+        Multifetch(Settings s, boolean direct, boolean stream) {
+            this.stream = stream;
             MultiOptions options = MultiOptions.builder()
                     .maxHostConnections(s.perHost())
                     .maxTotalConnections(0)
@@ -85,8 +94,27 @@ final class Contestants {
 
         @Override
         public void get(URI uri, Callback callback) {
-            engine.fetch(FetchRequest.get(uri.toString()))
-                    .whenComplete(reporting(callback, FetchResponse::status, r -> r.body().length));
+            if (!stream) {
+                engine.fetch(FetchRequest.get(uri.toString()))
+                        .whenComplete(reporting(callback, FetchResponse::status, r -> r.body().length));
+                return;
+            }
+            Counter counter = new Counter();
+            engine.fetch(FetchRequest.builder(uri.toString()).bodyConsumer(counter).build())
+                    .whenComplete(reporting(callback, FetchResponse::status, r -> counter.bytes));
+        }
+
+        /** Counts body bytes and drops them. */
+        private static final class Counter implements BodyConsumer {
+
+            long bytes;
+
+            @Override
+            public boolean onData(ByteBuffer data) {
+                bytes += data.remaining();
+                data.position(data.limit());
+                return true;
+            }
         }
 
         @Override

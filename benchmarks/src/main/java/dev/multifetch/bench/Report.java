@@ -34,7 +34,7 @@ public final class Report {
         SCENARIOS.put("scale", "10,000 held ~1 s");
     }
 
-    private static final List<String> FIRST = List.of("wrk", "libcurl", "multifetch", "multifetch-direct");
+    private static final List<String> FIRST = List.of("wrk", "libcurl", "multifetch", "multifetch-direct", "multifetch-stream");
 
     /** scenario → client → medians. */
     private final Map<String, Map<String, Map<String, Double>>> medians = new LinkedHashMap<>();

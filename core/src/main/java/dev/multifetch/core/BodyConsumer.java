@@ -23,7 +23,8 @@ public interface BodyConsumer {
     }
 
     /**
-     * Takes body bytes (decoded, at most 64 KiB at a time). The buffer is reused after the call
+     * Takes body bytes (decoded, at most 64 KiB at a time): those between the read-only buffer's
+     * position and limit (the position need not be 0). The bytes are reused after the call
      * returns: copy what you keep. Return {@code true} to go on, {@code false} to pause.
      */
     boolean onData(ByteBuffer data) throws Exception;

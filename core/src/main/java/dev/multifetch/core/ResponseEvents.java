@@ -115,7 +115,9 @@ final class ResponseEvents implements ResponseParser.Events {
             if (delivered > maxBody) {
                 throw new HttpException(FetchError.FILESIZE_EXCEEDED, "body exceeds the maximum body size of " + maxBody + " bytes");
             }
-            ByteBuffer slice = src.slice(src.position(), length).asReadOnlyBuffer();
+            // one read-only view of just these bytes (a slice of a read-only view would be two objects)
+            ByteBuffer slice = src.asReadOnlyBuffer();
+            slice.limit(src.position() + length);
             src.position(src.position() + length);
             try {
                 if (!consumer.onData(slice)) {

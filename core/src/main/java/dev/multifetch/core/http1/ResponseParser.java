@@ -232,8 +232,8 @@ public final class ResponseParser {
 
     /** The status line is the first line kept in {@code head}; fields are kept from its start afterwards. */
     private void parseStatusLine(int length) throws HttpException {
-        boolean ok = length >= 12 && (startsWith(HTTP_1_1) || startsWith(HTTP_1_0)) && head[8] == ' ' && isDigit(head[9]) && isDigit(head[10]) && isDigit(head[11])
-                && (length == 12 || head[12] == ' ');
+        boolean ok = length >= 12 && (startsWith(HTTP_1_1) || startsWith(HTTP_1_0)) && head[8] == ' '
+                && isDigit(head[9]) && isDigit(head[10]) && isDigit(head[11]) && (length == 12 || head[12] == ' ');
         int code = ok ? (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0') : 0;
         if (!ok || code < 100 || code > 599) {
             throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "invalid status line " + Quote.bytes(head, 0, length));

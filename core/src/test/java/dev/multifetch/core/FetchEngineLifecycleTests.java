@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.multifetch.core.testing.ScriptedServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +124,30 @@ class FetchEngineLifecycleTests {
         engine.fetch(FetchRequest.get(server.url("/"))).thenAccept(r -> thread.set(Thread.currentThread().getName())).join();
 
         assertThat(thread.get()).startsWith("multifetch-selector-");
+    }
+
+    @Test
+    void whenACallbackOnTheSelectorThreadFetchesAgainThenTheChainRunsToItsEnd() {
+        CountDownLatch chainBuilt = new CountDownLatch(1);
+        // the first answer waits until every stage is attached, so no stage runs on this thread
+        server.dispatcher((i, request) -> request.target().equals("/0")
+                ? ScriptedServer.script().await(chainBuilt, Duration.ofSeconds(10)).ok("next") : ScriptedServer.ok("next"));
+        engine = FetchEngine.builder().completionExecutor(Runnable::run).build();
+        List<String> threads = new CopyOnWriteArrayList<>();
+
+        // each fetch is submitted from the previous one's callback, on the loop thread itself
+        CompletableFuture<FetchResponse> chain = engine.fetch(FetchRequest.get(server.url("/0")));
+        for (int i = 1; i <= 50; i++) {
+            String url = server.url("/" + i);
+            chain = chain.thenCompose(r -> {
+                threads.add(Thread.currentThread().getName());
+                return engine.fetch(FetchRequest.get(url));
+            });
+        }
+        chainBuilt.countDown();
+
+        assertThat(chain.orTimeout(10, TimeUnit.SECONDS).join().body()).asString().isEqualTo("next");
+        assertThat(threads).hasSize(50).allSatisfy(name -> assertThat(name).startsWith("multifetch-selector-"));
     }
 
     @Test

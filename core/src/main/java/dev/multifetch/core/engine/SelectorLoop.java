@@ -85,8 +85,19 @@ public final class SelectorLoop implements Runnable {
             inFlight.incrementAndGet();
             submissions.add(transfer);
         }
-        selector.wakeup();
+        wakeUp();
         return true;
+    }
+
+    /**
+     * Wakes the loop from select. Not needed on the loop thread itself (a callback completing on
+     * it that submits the next fetch): the turn starts with the queues, and a non-empty queue
+     * makes the next select return at once.
+     */
+    private void wakeUp() {
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        }
     }
 
     /** A fetch's future completed (or was cancelled): it no longer counts in flight. Any thread. */
@@ -97,7 +108,7 @@ public final class SelectorLoop implements Runnable {
     /** Asks the loop to stop a transfer whose future was cancelled. Any thread. */
     public void cancel(Transfer transfer) {
         cancellations.add(transfer);
-        selector.wakeup();
+        wakeUp();
     }
 
     /**

@@ -46,6 +46,13 @@ public final class SocketRegistry {
     }
 
     private final Map<SelectableChannel, Entry> entries = new HashMap<>();
+    /**
+     * The socket last looked up and its entry: one step of a transfer asks about the same socket
+     * several times (ready, then wanting IN, then released to the cache), and with thousands of
+     * sockets each map lookup is a walk through memory the cache no longer holds.
+     */
+    private SelectableChannel lastSocket;
+    private Entry lastEntry;
     private final Announcer announcer;
 
     public SocketRegistry(Announcer announcer) {
@@ -62,10 +69,12 @@ public final class SocketRegistry {
             remove(socket);
             return;
         }
-        Entry e = entries.get(socket);
+        Entry e = find(socket);
         if (e == null) {
             e = new Entry();
             entries.put(socket, e);
+            lastSocket = socket;
+            lastEntry = e;
         }
         e.transfer = transfer;
         e.owner = owner;
@@ -78,6 +87,10 @@ public final class SocketRegistry {
     /** Announces REMOVE if the socket was announced, and forgets it. Call before closing it. */
     public void remove(SelectableChannel socket) {
         Entry e = entries.remove(socket);
+        if (socket == lastSocket) {
+            lastSocket = null;
+            lastEntry = null;
+        }
         if (e != null) {
             announcer.announce(e.transfer, socket, PollAction.REMOVE, e.socketp);
         }
@@ -85,12 +98,24 @@ public final class SocketRegistry {
 
     /** The entry for {@code socket}, or null for a socket not announced (a stray event). */
     public Entry get(SelectableChannel socket) {
-        return entries.get(socket);
+        return find(socket);
+    }
+
+    private Entry find(SelectableChannel socket) {
+        if (socket == lastSocket) {
+            return lastEntry;
+        }
+        Entry e = entries.get(socket);
+        if (e != null) {
+            lastSocket = socket;
+            lastEntry = e;
+        }
+        return e;
     }
 
     /** Attaches {@code socketp}; false when the socket is not known. libcurl: curl_multi_assign. */
     public boolean assign(SelectableChannel socket, Object socketp) {
-        Entry e = entries.get(socket);
+        Entry e = find(socket);
         if (e == null) {
             return false;
         }

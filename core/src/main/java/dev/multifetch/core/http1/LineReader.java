@@ -79,11 +79,6 @@ final class LineReader {
         return buf;
     }
 
-    /** The line as ISO-8859-1 text, from {@code from} to its end. */
-    String text(int from) {
-        return new String(buf, from, len - from, StandardCharsets.ISO_8859_1);
-    }
-
     /** Bytes {@code from} to {@code to} of the line as ISO-8859-1 text. */
     String text(int from, int to) {
         return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);

@@ -132,9 +132,7 @@ public final class Headers {
             return false;
         }
         for (int i = 0; i < a.length(); i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y && (y > 0x7f || (x | 0x20) != (y | 0x20) || (y | 0x20) < 'a' || (y | 0x20) > 'z')) {
+            if (!HeaderBlock.sameIgnoringAsciiCase(a.charAt(i), b.charAt(i))) {
                 return false;
             }
         }

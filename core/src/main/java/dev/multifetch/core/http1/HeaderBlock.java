@@ -130,17 +130,20 @@ public final class HeaderBlock extends AbstractList<Map.Entry<String, String>> i
             return false;
         }
         for (int k = 0; k < s.length(); k++) {
-            int a = bytes[from + k] & 0xff;
-            int b = s.charAt(k);
-            if (a != b && (b > 0x7f || (a | 0x20) != (b | 0x20) || !isLetter(a | 0x20))) {
+            if (!sameIgnoringAsciiCase(bytes[from + k] & 0xff, s.charAt(k))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean isLetter(int lower) {
-        return lower >= 'a' && lower <= 'z';
+    /**
+     * Whether two characters are equal ignoring ASCII case only, as HTTP compares field names and
+     * tokens: no Unicode folding, so U+017F (long s) is not 's'. {@link dev.multifetch.core.Headers} uses it too.
+     */
+    public static boolean sameIgnoringAsciiCase(int a, int b) {
+        int lower = b | 0x20;
+        return a == b || (b <= 0x7f && (a | 0x20) == lower && lower >= 'a' && lower <= 'z');
     }
 
     /** What {@link String#trim()} strips. */

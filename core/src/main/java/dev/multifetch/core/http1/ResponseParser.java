@@ -23,6 +23,7 @@ public final class ResponseParser {
     private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] HTTP_1_0 = "HTTP/1.0".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] EMPTY = new byte[0];
+    private static final int[] NO_RANGES = new int[0];
 
     private enum Phase { STATUS_LINE, FIELDS, BODY, DONE }
 
@@ -306,7 +307,7 @@ public final class ResponseParser {
         if (handOver) {
             HeaderBlock block = new HeaderBlock(head, ranges, fieldCount);
             head = EMPTY;
-            ranges = new int[0];
+            ranges = NO_RANGES;
             return block;
         }
         return new HeaderBlock(Arrays.copyOf(head, headLen), Arrays.copyOf(ranges, 4 * fieldCount), fieldCount);

@@ -39,11 +39,10 @@ public final class TimerQueue<T> {
      * null for a new one) when it belongs to the same owner and id. Returns the handle now queued.
      */
     public Expiry<T> schedule(Expiry<T> handle, T owner, int id, long atNanos) {
+        cancel(handle);
         if (handle == null || handle.owner != owner || handle.id != id) {
-            cancel(handle);
             handle = new Expiry<>(owner, id);
         }
-        cancel(handle);
         handle.atNanos = atNanos;
         handle.sequence = sequence++;
         if (!toLane(handle)) {

@@ -39,6 +39,12 @@ public enum FetchError {
     TOO_MANY_REDIRECTS(47),
     /** The server closed the connection without sending a byte. libcurl: CURLE_GOT_NOTHING. */
     GOT_NOTHING(52),
+    /**
+     * The HTTP/2 connection failed: a protocol error, a GOAWAY with an error, or a limit against
+     * a hostile server; the message names the frame, stream, limit and HTTP/2 error code.
+     * libcurl: CURLE_HTTP2.
+     */
+    HTTP2(16),
     /** Sending the request failed. libcurl: CURLE_SEND_ERROR. */
     SEND_ERROR(55),
     /** Receiving the response failed, or its framing was broken. libcurl: CURLE_RECV_ERROR. */
@@ -49,6 +55,12 @@ public enum FetchError {
     BAD_CONTENT_ENCODING(61),
     /** The body is larger than allowed. libcurl: CURLE_FILESIZE_EXCEEDED. */
     FILESIZE_EXCEEDED(63),
+    /**
+     * The server reset this transfer's HTTP/2 stream, or the stream broke HTTP/2's rules; the
+     * message carries the HTTP/2 error code. Other streams of the connection go on.
+     * libcurl: CURLE_HTTP2_STREAM.
+     */
+    HTTP2_STREAM(92),
     /** Something in the response is larger than allowed (headers). libcurl: CURLE_TOO_LARGE. */
     TOO_LARGE(100);
 

@@ -55,6 +55,33 @@ public interface FetchListener {
     /** The transfer let go of its connection: back to the cache if {@code kept}, else closed. */
     default void connectionReleased(Transfer transfer, long connectionId, boolean kept) { }
 
+    /** An HTTP/2 connection {@code connectionId} is ready (both prefaces exchanged are not awaited). */
+    default void http2ConnectionOpened(long connectionId) { }
+
+    /** An HTTP/2 connection {@code connectionId} closed. */
+    default void http2ConnectionClosed(long connectionId) { }
+
+    /** The transfer's request went out on HTTP/2 stream {@code streamId} of connection {@code connectionId}. */
+    default void streamOpened(Transfer transfer, long connectionId, int streamId) { }
+
+    /** The transfer's HTTP/2 stream ended: {@code errorCode} 0 when it ended well, else the RST_STREAM code. */
+    default void streamClosed(Transfer transfer, long connectionId, int streamId, long errorCode) { }
+
+    /**
+     * The server sent GOAWAY on connection {@code connectionId} with {@code errorCode} (0 for a
+     * graceful shutdown) and {@code lastStreamId}; streams above it will be replayed.
+     */
+    default void goawayReceived(long connectionId, long errorCode, int lastStreamId) { }
+
+    /**
+     * The transfer's stream was not processed by the server (REFUSED_STREAM, or above a GOAWAY's
+     * last stream id, or HTTP_1_1_REQUIRED) and is sent again on another connection.
+     */
+    default void streamReplayed(Transfer transfer, long errorCode) { }
+
+    /** The transfer's stream waits for the server's flow-control window to send its body. */
+    default void flowControlStalled(Transfer transfer, int streamId) { }
+
     /** The whole request ({@code bytes} on the wire) was written. */
     default void requestSent(Transfer transfer, long bytes) { }
 

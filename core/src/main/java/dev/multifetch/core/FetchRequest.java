@@ -41,6 +41,7 @@ public final class FetchRequest {
     private final HeaderListener headerListener;
     private final ProgressListener progressListener;
     private final TlsConfig tls;
+    private final HttpVersion httpVersion;
 
     private FetchRequest(Builder b) {
         this.method = b.method;
@@ -63,6 +64,7 @@ public final class FetchRequest {
         this.headerListener = b.headerListener;
         this.progressListener = b.progressListener;
         this.tls = b.tls;
+        this.httpVersion = b.httpVersion;
     }
 
     /** A copy of this request without {@code Expect: 100-continue} (after a 417). */
@@ -129,6 +131,7 @@ public final class FetchRequest {
         b.headerListener = headerListener;
         b.progressListener = progressListener;
         b.tls = tls;
+        b.httpVersion = httpVersion;
         return b;
     }
 
@@ -242,6 +245,11 @@ public final class FetchRequest {
         return tls;
     }
 
+    /** The HTTP version this request asks for, or {@code null} for the engine's. libcurl: CURLOPT_HTTP_VERSION. */
+    public HttpVersion httpVersion() {
+        return httpVersion;
+    }
+
     @Override
     public String toString() {
         return method + " " + url;
@@ -271,6 +279,7 @@ public final class FetchRequest {
         private HeaderListener headerListener;
         private ProgressListener progressListener;
         private TlsConfig tls;
+        private HttpVersion httpVersion;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -384,6 +393,15 @@ public final class FetchRequest {
          */
         public Builder tls(TlsConfig tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Asks for an HTTP version for this request ({@code null} for the engine's, the
+         * default). libcurl: CURLOPT_HTTP_VERSION.
+         */
+        public Builder httpVersion(HttpVersion httpVersion) {
+            this.httpVersion = httpVersion;
             return this;
         }
 

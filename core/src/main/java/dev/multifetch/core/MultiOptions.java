@@ -43,6 +43,9 @@ public final class MultiOptions {
     private final ConnectPolicy connectPolicy;
     private final FetchListener listener;
     private final TlsConfig tls;
+    private final HttpVersion httpVersion;
+    private final int maxConcurrentStreams;
+    private final boolean pipeWait;
     private final LongSupplier nanoClock;
     private final Map<String, List<InetAddress>> resolveOverrides;
     private final Map<String, HostPort> connectTo;
@@ -71,6 +74,9 @@ public final class MultiOptions {
         this.connectPolicy = b.connectPolicy;
         this.listener = b.listener;
         this.tls = b.tls;
+        this.httpVersion = b.httpVersion;
+        this.maxConcurrentStreams = b.maxConcurrentStreams;
+        this.pipeWait = b.pipeWait;
         this.nanoClock = b.nanoClock;
         this.resolveOverrides = Map.copyOf(b.resolveOverrides);
         this.connectTo = Map.copyOf(b.connectTo);
@@ -107,6 +113,9 @@ public final class MultiOptions {
         b.connectPolicy = connectPolicy;
         b.listener = listener;
         b.tls = tls;
+        b.httpVersion = httpVersion;
+        b.maxConcurrentStreams = maxConcurrentStreams;
+        b.pipeWait = pipeWait;
         b.nanoClock = nanoClock;
         b.resolveOverrides.putAll(resolveOverrides);
         b.connectTo.putAll(connectTo);
@@ -121,6 +130,30 @@ public final class MultiOptions {
     /** Most connections open at once to one origin, 0 for no cap (default 8, to protect a host). Transfers beyond it wait as PENDING. libcurl: CURLMOPT_MAX_HOST_CONNECTIONS. */
     public int maxHostConnections() {
         return maxHostConnections;
+    }
+
+    /**
+     * The HTTP version transfers ask for unless their request says otherwise (default
+     * {@link HttpVersion#HTTP_2}: h2 where TLS negotiates it). libcurl: CURLOPT_HTTP_VERSION.
+     */
+    public HttpVersion httpVersion() {
+        return httpVersion;
+    }
+
+    /**
+     * Most streams open at once on one HTTP/2 connection (default 100); the server's
+     * SETTINGS_MAX_CONCURRENT_STREAMS lowers it. libcurl: CURLMOPT_MAX_CONCURRENT_STREAMS.
+     */
+    public int maxConcurrentStreams() {
+        return maxConcurrentStreams;
+    }
+
+    /**
+     * Whether transfers to an origin that may multiplex wait for the connection being set up,
+     * rather than each opening its own (default true). libcurl: CURLOPT_PIPEWAIT.
+     */
+    public boolean pipeWait() {
+        return pipeWait;
     }
 
     /** Most idle connections kept in the cache; the oldest idle one is closed beyond it. libcurl: CURLMOPT_MAXCONNECTS. */
@@ -277,6 +310,9 @@ public final class MultiOptions {
         private ConnectPolicy connectPolicy = ConnectPolicy.ALLOW_ALL;
         private FetchListener listener = FetchListener.NONE;
         private TlsConfig tls;
+        private HttpVersion httpVersion = HttpVersion.HTTP_2;
+        private int maxConcurrentStreams = 100;
+        private boolean pipeWait = true;
         private LongSupplier nanoClock = System::nanoTime;
         private final Map<String, List<InetAddress>> resolveOverrides = new HashMap<>();
         private final Map<String, HostPort> connectTo = new HashMap<>();
@@ -452,6 +488,27 @@ public final class MultiOptions {
         public Builder nanoClock(LongSupplier value) {
             Objects.requireNonNull(value, "nanoClock");
             this.nanoClock = value;
+            return this;
+        }
+
+        /** Sets {@link MultiOptions#httpVersion()}: the HTTP version transfers ask for by default. libcurl: CURLOPT_HTTP_VERSION. */
+        public Builder httpVersion(HttpVersion value) {
+            this.httpVersion = Objects.requireNonNull(value, "httpVersion");
+            return this;
+        }
+
+        /** Sets {@link MultiOptions#maxConcurrentStreams()}: most streams on one HTTP/2 connection, 1 to 2^31-1. libcurl: CURLMOPT_MAX_CONCURRENT_STREAMS. */
+        public Builder maxConcurrentStreams(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxConcurrentStreams < 1: " + value);
+            }
+            this.maxConcurrentStreams = value;
+            return this;
+        }
+
+        /** Sets {@link MultiOptions#pipeWait()}: whether transfers wait for a connection that may multiplex. libcurl: CURLOPT_PIPEWAIT. */
+        public Builder pipeWait(boolean value) {
+            this.pipeWait = value;
             return this;
         }
 

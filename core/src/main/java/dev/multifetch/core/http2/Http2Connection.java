@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <p>libcurl: {@code lib/http2.c} ({@code cf_h2_ctx}); nghttp2's session.
  */
-public final class Http2Connection implements FrameHandler {
+public final class Http2Connection {
 
     /** Highest stream id; a connection past it takes no new stream (RFC 9113 section 5.1.1). */
     public static final int MAX_STREAM_ID = Integer.MAX_VALUE;
@@ -52,34 +52,35 @@ public final class Http2Connection implements FrameHandler {
         void goaway(Http2Connection connection, long errorCode, int lastStreamId, String debug);
     }
 
-    private final Transport transport;
-    private final Limits limits;
-    private final Events events;
-    private final FrameReader reader;
-    private final HpackDecoder decoder;
-    private final HpackEncoder encoder = new HpackEncoder(4096);
-    private final ByteOutput out = new ByteOutput(16 * 1024);
-    private final ByteOutput block = new ByteOutput(512);
-    private final Map<Integer, Http2Stream> streams = new HashMap<>();
-    private final List<Map.Entry<String, String>> fields = new ArrayList<>();
-    private int written;
-    private int nextStreamId = 1;
-    private int reserved;
-    private long peerMaxConcurrent;
-    private long peerInitialWindow = DEFAULT_WINDOW;
-    private int peerMaxFrameSize = 16_384;
-    private long sendWindow = DEFAULT_WINDOW;
-    private long receiveWindow;
-    private int receiveUnacked;
-    private boolean settingsReceived;
-    private int goawayLastStreamId = -1;
-    private long goawayError;
-    private boolean closed;
-    private String failure;
-    private int queuedControlReplies;
-    private int uselessFrames;
-    private int blockedStreams;
-    private long lastPingAckNanos;
+    final Transport transport;
+    private final Http2Inbound inbound = new Http2Inbound(this);
+    final Limits limits;
+    final Events events;
+    final FrameReader reader;
+    final HpackDecoder decoder;
+    final HpackEncoder encoder = new HpackEncoder(4096);
+    final ByteOutput out = new ByteOutput(16 * 1024);
+    final ByteOutput block = new ByteOutput(512);
+    final Map<Integer, Http2Stream> streams = new HashMap<>();
+    final List<Map.Entry<String, String>> fields = new ArrayList<>();
+    int written;
+    int nextStreamId = 1;
+    int reserved;
+    long peerMaxConcurrent;
+    long peerInitialWindow = DEFAULT_WINDOW;
+    int peerMaxFrameSize = 16_384;
+    long sendWindow = DEFAULT_WINDOW;
+    long receiveWindow;
+    int receiveUnacked;
+    boolean settingsReceived;
+    int goawayLastStreamId = -1;
+    long goawayError;
+    boolean closed;
+    String failure;
+    int queuedControlReplies;
+    int uselessFrames;
+    int blockedStreams;
+    long lastPingAckNanos;
 
     /** A connection over {@code transport}; call {@link #start()} before anything else. */
     public Http2Connection(Transport transport, Limits limits, Events events) {
@@ -225,7 +226,7 @@ public final class Http2Connection implements FrameHandler {
             return;
         }
         FrameWriter.rstStream(out, s.id, errorCode);
-        close(s);
+        closeStream(s);
     }
 
     /** Sends a PING whose answer proves the connection alive; see {@link #lastPingAckNanos()}. */
@@ -288,7 +289,7 @@ public final class Http2Connection implements FrameHandler {
                 if (n < 0) {
                     throw new EOFException("the server closed the connection");
                 }
-                reader.read(buffer.flip(), this);
+                reader.read(buffer.flip(), inbound);
             }
             more[0] = !closed;
             return !closed;
@@ -306,7 +307,8 @@ public final class Http2Connection implements FrameHandler {
             return;
         }
         byte[] debug = message.getBytes(StandardCharsets.UTF_8);
-        FrameWriter.goAway(out, lastPeerStream(), errorCode, debug.length > 256 ? java.util.Arrays.copyOf(debug, 256) : debug);
+        // the last stream id of a client's GOAWAY counts server-initiated streams: with push off, none
+        FrameWriter.goAway(out, 0, errorCode, debug.length > 256 ? java.util.Arrays.copyOf(debug, 256) : debug);
         failure = "HTTP/2 connection error " + ErrorCode.describe(errorCode) + ": " + message;
         closed = true;
         failAll(errorCode, false, failure);
@@ -321,19 +323,15 @@ public final class Http2Connection implements FrameHandler {
         failAll(ErrorCode.INTERNAL_ERROR, false, failure);
     }
 
-    private int lastPeerStream() {
-        return 0;
-    }
-
     private void failAll(long errorCode, boolean unprocessed, String message) {
         for (Http2Stream s : new ArrayList<>(streams.values())) {
-            close(s);
+            closeStream(s);
             s.handler.onClosed(s, errorCode, unprocessed, true, message);
         }
         events.capacityChanged(this);
     }
 
-    private void close(Http2Stream s) {
+    void closeStream(Http2Stream s) {
         if (!s.closed) {
             s.closed = true;
             streams.remove(s.id);
@@ -344,328 +342,19 @@ public final class Http2Connection implements FrameHandler {
         }
     }
 
-    /** The stream a frame is for, or null for one that is closed; a frame for an idle stream is a connection error. */
-    private Http2Stream stream(int id, String frame) throws Http2Exception {
-        Http2Stream s = streams.get(id);
-        if (s == null && ((id & 1) == 0 || id >= nextStreamId)) {
-            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, frame + " on stream " + id + ", which the client never opened");
-        }
-        return s;
-    }
-
-    private void useless(String what) throws Http2Exception {
-        if (++uselessFrames > limits.maxUselessFrames()) {
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + limits.maxUselessFrames()
-                    + " frames in a row that carried nothing (last: " + what + "): flood refused");
-        }
-    }
-
-    private void controlReply() throws Http2Exception {
-        if (++queuedControlReplies > limits.maxQueuedControlReplies()) {
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + limits.maxQueuedControlReplies()
-                    + " PING/SETTINGS acknowledgements queued while the server does not read: flood refused");
-        }
-    }
-
-    @Override
-    public boolean data(int streamId, boolean endStream, ByteBuffer payload, int flowControlled) throws Http2Exception {
-        if (flowControlled > receiveWindow) {
-            throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "DATA of " + flowControlled
-                    + " bytes on stream " + streamId + " exceeds the connection window of " + receiveWindow);
-        }
-        receiveWindow -= flowControlled;
-        receiveUnacked += flowControlled;
-        if (receiveUnacked >= limits.connectionWindow() / 2) {
-            // credited at once, even for streams already reset (RFC 9113 section 6.9)
-            FrameWriter.windowUpdate(out, 0, receiveUnacked);
-            receiveWindow += receiveUnacked;
-            receiveUnacked = 0;
-        }
-        Http2Stream s = stream(streamId, "DATA");
-        if (payload.remaining() == 0 && !endStream) {
-            useless("empty DATA on stream " + streamId);
-        } else {
-            uselessFrames = 0;
-        }
-        if (s == null) {
-            return true;
-        }
-        if (!s.finalHeadSeen || s.remoteEnded) {
-            streamError(s, ErrorCode.PROTOCOL_ERROR, "DATA on stream " + streamId + (s.remoteEnded ? " after END_STREAM" : " before the response head"));
-            return true;
-        }
-        if (flowControlled > s.receiveWindow) {
-            streamError(s, ErrorCode.FLOW_CONTROL_ERROR, "DATA of " + flowControlled + " bytes on stream " + streamId
-                    + " exceeds its window of " + s.receiveWindow);
-            return true;
-        }
-        s.receiveWindow -= flowControlled;
-        int padding = flowControlled - payload.remaining();
-        if (padding > 0) {
-            consumed(s, padding);
-        }
-        s.remoteEnded = endStream;
-        deliver(s, () -> s.handler.onData(s, payload, endStream));
-        if (endStream) {
-            ended(s);
-        }
-        return true;
-    }
-
-    @Override
-    public boolean headers(int streamId, boolean endStream, ByteBuffer headerBlock) throws Http2Exception {
-        fields.clear();
-        // decoded even for a stream already closed: the HPACK table must stay in step
-        decoder.decode(headerBlock, (name, value) -> fields.add(new AbstractMap.SimpleImmutableEntry<>(name, value)));
-        uselessFrames = 0;
-        Http2Stream s = stream(streamId, "HEADERS");
-        if (s == null) {
-            return true;
-        }
-        if (s.remoteEnded) {
-            streamError(s, ErrorCode.STREAM_CLOSED, "HEADERS on stream " + streamId + " after END_STREAM");
-            return true;
-        }
-        List<Map.Entry<String, String>> copy = List.copyOf(fields);
-        if (!s.finalHeadSeen) {
-            int status = FieldRules.checkHeadOrFail(s, copy, this);
-            if (status < 0) {
-                return true;
-            }
-            if (status < 200) {
-                if (endStream || ++s.interimCount > limits.maxInterim()) {
-                    streamError(s, ErrorCode.PROTOCOL_ERROR, endStream ? "interim response " + status + " with END_STREAM on stream " + streamId
-                            : "more than " + limits.maxInterim() + " interim (1xx) responses on stream " + streamId);
-                    return true;
-                }
-            } else {
-                s.finalHeadSeen = true;
-            }
-        } else if (!endStream) {
-            streamError(s, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM on stream " + streamId);
-            return true;
-        } else {
-            try {
-                FieldRules.checkTrailers(streamId, copy);
-            } catch (Http2Exception e) {
-                streamError(s, e.errorCode(), e.getMessage());
-                return true;
-            }
-        }
-        s.remoteEnded = endStream;
-        deliver(s, () -> s.handler.onHeaders(s, copy, endStream));
-        if (endStream) {
-            ended(s);
-        }
-        return true;
-    }
-
-    /** Runs a handler call; a stream error it throws resets the stream. */
-    private void deliver(Http2Stream s, Delivery call) {
-        if (s.closed) {
-            return;
-        }
-        try {
-            call.run();
-        } catch (Http2Exception e) {
-            streamError(s, e.errorCode(), e.getMessage());
-        }
-    }
-
-    @FunctionalInterface
-    private interface Delivery {
-        void run() throws Http2Exception;
-    }
-
     /** A stream error: RST_STREAM with the code, the handler told. */
     void streamError(Http2Stream s, long errorCode, String message) {
         if (s.closed) {
             return;
         }
         FrameWriter.rstStream(out, s.id, errorCode);
-        close(s);
+        closeStream(s);
         s.handler.onClosed(s, errorCode, false, false, message + " (" + ErrorCode.describe(errorCode) + ")");
-    }
-
-    /** The server's END_STREAM arrived: the stream is closed once ours went too. */
-    private void ended(Http2Stream s) {
-        if (!s.closed) {
-            if (!s.localEnded) {
-                // the response is complete before our body was: stop sending it (RFC 9113 section 8.1)
-                FrameWriter.rstStream(out, s.id, ErrorCode.NO_ERROR);
-            }
-            close(s);
-        }
-    }
-
-    @Override
-    public boolean pushPromise(int streamId, int promisedStreamId, ByteBuffer headerBlock) throws Http2Exception {
-        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE on stream " + streamId + " although the client disabled push");
-    }
-
-    @Override
-    public boolean priority(int streamId) throws Http2Exception {
-        useless("PRIORITY on stream " + streamId);
-        return true;
-    }
-
-    @Override
-    public boolean rstStream(int streamId, long errorCode) throws Http2Exception {
-        Http2Stream s = stream(streamId, "RST_STREAM");
-        if (s == null) {
-            useless("RST_STREAM on closed stream " + streamId);
-            return true;
-        }
-        close(s);
-        boolean unprocessed = errorCode == ErrorCode.REFUSED_STREAM;
-        s.handler.onClosed(s, errorCode, unprocessed, false, "the server reset stream " + streamId + " with "
-                + ErrorCode.describe(errorCode));
-        return true;
-    }
-
-    @Override
-    public boolean settings(boolean ack, List<Setting> settings) throws Http2Exception {
-        if (ack) {
-            return true;
-        }
-        if (settingsReceived) {
-            useless("SETTINGS");
-        }
-        for (Setting setting : settings) {
-            apply(setting);
-        }
-        settingsReceived = true;
-        FrameWriter.settingsAck(out);
-        controlReply();
-        events.capacityChanged(this);
-        return true;
-    }
-
-    private void apply(Setting setting) throws Http2Exception {
-        long value = setting.value();
-        switch (setting.id()) {
-            case Setting.HEADER_TABLE_SIZE -> encoder.peerMaxTableSize(value);
-            case Setting.ENABLE_PUSH -> {
-                if (value != 0) {
-                    throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH=" + value + " from a server");
-                }
-            }
-            case Setting.MAX_CONCURRENT_STREAMS -> peerMaxConcurrent = value;
-            case Setting.INITIAL_WINDOW_SIZE -> initialWindow(value);
-            case Setting.MAX_FRAME_SIZE -> peerMaxFrameSize = (int) value;
-            default -> { }
-        }
-    }
-
-    /** A new initial window moves every stream's send window by the difference, maybe below zero. */
-    private void initialWindow(long value) throws Http2Exception {
-        long delta = value - peerInitialWindow;
-        peerInitialWindow = value;
-        for (Http2Stream s : streams.values()) {
-            s.sendWindow += delta;
-            if (s.sendWindow > Integer.MAX_VALUE) {
-                throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE=" + value
-                        + " takes the window of stream " + s.id + " past 2^31-1");
-            }
-        }
-        if (delta > 0) {
-            wakeWriters();
-        }
-    }
-
-    @Override
-    public boolean ping(boolean ack, long opaqueData) throws Http2Exception {
-        if (ack) {
-            lastPingAckNanos = opaqueData;
-            return true;
-        }
-        useless("PING");
-        FrameWriter.ping(out, true, opaqueData);
-        controlReply();
-        return true;
-    }
-
-    @Override
-    public boolean goAway(int lastStreamId, long errorCode, ByteBuffer debugData) throws Http2Exception {
-        if (goawayLastStreamId >= 0 && lastStreamId > goawayLastStreamId) {
-            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "GOAWAY raised its last stream id from "
-                    + goawayLastStreamId + " to " + lastStreamId);
-        }
-        goawayLastStreamId = lastStreamId;
-        goawayError = errorCode;
-        String debug = StandardCharsets.ISO_8859_1.decode(debugData).toString();
-        events.goaway(this, errorCode, lastStreamId, debug);
-        String why = "GOAWAY " + ErrorCode.describe(errorCode) + " with last stream " + lastStreamId
-                + (debug.isEmpty() ? "" : " (" + FieldRules.Quote.clip(debug) + ")");
-        for (Http2Stream s : new ArrayList<>(streams.values())) {
-            if (s.id > lastStreamId) {
-                close(s);
-                s.handler.onClosed(s, errorCode == ErrorCode.HTTP_1_1_REQUIRED ? errorCode : ErrorCode.REFUSED_STREAM,
-                        true, true, "stream " + s.id + " was not processed: " + why);
-            }
-        }
-        events.capacityChanged(this);
-        return true;
     }
 
     /** The error code of the GOAWAY received, if any. */
     public long goawayError() {
         return goawayError;
-    }
-
-    @Override
-    public boolean windowUpdate(int streamId, int increment) throws Http2Exception {
-        if (streamId == 0) {
-            sendWindow += increment;
-            if (sendWindow > Integer.MAX_VALUE) {
-                throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE takes the connection window past 2^31-1");
-            }
-            if (blockedStreams == 0) {
-                useless("WINDOW_UPDATE on the connection");
-            } else {
-                wakeWriters();
-            }
-            return true;
-        }
-        Http2Stream s = stream(streamId, "WINDOW_UPDATE");
-        if (s == null) {
-            useless("WINDOW_UPDATE on closed stream " + streamId);
-            return true;
-        }
-        s.sendWindow += increment;
-        if (s.sendWindow > Integer.MAX_VALUE) {
-            streamError(s, ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE takes the window of stream " + streamId + " past 2^31-1");
-            return true;
-        }
-        if (s.writeBlocked && s.sendWindow > 0 && sendWindow > 0) {
-            unblock(s);
-        } else if (!s.writeBlocked) {
-            useless("WINDOW_UPDATE on stream " + streamId);
-        }
-        return true;
-    }
-
-    private void wakeWriters() {
-        if (sendWindow <= 0 || blockedStreams == 0) {
-            return;
-        }
-        for (Http2Stream s : new ArrayList<>(streams.values())) {
-            if (s.writeBlocked && s.sendWindow > 0) {
-                unblock(s);
-            }
-        }
-    }
-
-    private void unblock(Http2Stream s) {
-        s.writeBlocked = false;
-        blockedStreams--;
-        s.handler.onWritable(s);
-    }
-
-    @Override
-    public boolean unknown(int type, int streamId, int length) throws Http2Exception {
-        useless("unknown frame type 0x" + Integer.toHexString(type));
-        return true;
     }
 
     @Override

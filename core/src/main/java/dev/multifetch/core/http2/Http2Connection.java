@@ -89,8 +89,8 @@ public final class Http2Connection {
         this.events = events;
         this.reader = new FrameReader(16_384, limits.maxHeaderListBytes(), limits.maxContinuations());
         this.decoder = new HpackDecoder(4096, limits.maxHeaderListBytes(), limits.maxFields());
-        // the server's limit is unknown until its first SETTINGS: assume 100, as nghttp2 does
-        this.peerMaxConcurrent = 100;
+        // without SETTINGS_MAX_CONCURRENT_STREAMS the server sets no limit (RFC 9113 section 6.5.2)
+        this.peerMaxConcurrent = Integer.MAX_VALUE;
         this.receiveWindow = limits.connectionWindow();
     }
 
@@ -110,7 +110,9 @@ public final class Http2Connection {
 
     /** Whether a new stream may be reserved now: open, no GOAWAY, ids left, under both stream limits. */
     public boolean hasCapacity() {
-        long limit = Math.min(limits.maxConcurrentStreams(), peerMaxConcurrent);
+        // until the server's SETTINGS say how many it takes, only the stream that opened the
+        // connection goes out: more could be refused (Jetty waits for the preface too)
+        long limit = settingsReceived ? Math.min(limits.maxConcurrentStreams(), peerMaxConcurrent) : 1;
         return !closed && goawayLastStreamId < 0 && streams.size() + reserved < limit
                 && (long) nextStreamId + 2L * reserved <= MAX_STREAM_ID;
     }

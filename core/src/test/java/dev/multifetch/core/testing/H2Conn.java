@@ -102,7 +102,7 @@ public final class H2Conn {
         return this;
     }
 
-    /** How long the reading methods wait for the next octet before failing with a timeout. */
+    /** How long the reading methods wait for the next octet before failing with a timeout; zero waits until the server closes. */
     public H2Conn readTimeout(Duration timeout) throws SocketException {
         socket.setSoTimeout((int) timeout.toMillis());
         return this;

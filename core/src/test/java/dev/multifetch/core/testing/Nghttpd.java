@@ -75,6 +75,11 @@ public final class Nghttpd implements AutoCloseable {
         return process.stdout();
     }
 
+    /** The temporary directory holding its documents, certificate and output. */
+    Path directory() {
+        return process.directory();
+    }
+
     /** Stops nghttpd, waits for it to exit, and deletes its directory. */
     @Override
     public void close() {

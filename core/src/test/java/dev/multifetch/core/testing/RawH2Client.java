@@ -141,8 +141,13 @@ public final class RawH2Client implements AutoCloseable {
         return stream;
     }
 
-    /** Reads frames until {@code type} arrives; returns it. */
+    /** The first frame of {@code type} received so far, or else the next to arrive, reading until it does. */
     public Frame awaitFrame(int type) throws IOException {
+        for (Frame frame : received) {
+            if (frame.type() == type) {
+                return frame;
+            }
+        }
         for (;;) {
             Frame frame = read();
             if (frame.type() == type) {

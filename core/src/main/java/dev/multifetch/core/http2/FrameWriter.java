@@ -111,8 +111,9 @@ public final class FrameWriter {
     /** RST_STREAM ending stream {@code streamId} with {@code errorCode}, one of {@link ErrorCode}'s. */
     public static void rstStream(ByteOutput out, int streamId, long errorCode) {
         requireStream(RST_STREAM, streamId);
+        requireErrorCode(errorCode);
         header(out, 4, RST_STREAM, 0, streamId);
-        writeInt(out, requireErrorCode(errorCode));
+        writeInt(out, errorCode);
     }
 
     /** PING, or with {@code ack} the reply to one, carrying {@code opaqueData} as 8 big-endian bytes. */
@@ -131,9 +132,10 @@ public final class FrameWriter {
             throw new IllegalArgumentException("GOAWAY debug data over " + (Frames.MIN_MAX_FRAME_SIZE - 8) + " bytes: "
                     + debugData.length);
         }
+        requireErrorCode(errorCode);
         header(out, 8 + debugData.length, GOAWAY, 0, 0);
         writeInt(out, lastStreamId);
-        writeInt(out, requireErrorCode(errorCode));
+        writeInt(out, errorCode);
         out.write(debugData, 0, debugData.length);
     }
 
@@ -160,10 +162,9 @@ public final class FrameWriter {
         }
     }
 
-    private static long requireErrorCode(long errorCode) {
+    private static void requireErrorCode(long errorCode) {
         if (errorCode < 0 || errorCode > 0xffff_ffffL) {
             throw new IllegalArgumentException("error code outside 0..0xffffffff: " + errorCode);
         }
-        return errorCode;
     }
 }

@@ -1,7 +1,12 @@
 package dev.multifetch.core.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -12,9 +17,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -26,8 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Throwaway certificates made at test time: a CA, and leaf certificates it signs (valid,
- * expired, for another host, self-signed, for clients). Nothing here is ever written to disk
- * or committed.
+ * expired, for another host, self-signed, for clients). Nothing here is committed; an identity
+ * is written to disk only as PEM files in a test's temporary directory, for a server process.
  */
 public final class TestCertificates {
 
@@ -41,6 +49,36 @@ public final class TestCertificates {
             return chain.get(0);
         }
 
+        /** The last certificate of the chain: the CA to trust (the leaf itself when self-signed). */
+        public X509Certificate authority() {
+            return chain.get(chain.size() - 1);
+        }
+
+        /**
+         * Writes the chain (leaf first) and the private key (PKCS#8) as PEM, for servers run as
+         * other processes, such as nghttpd and nginx.
+         */
+        public void writePem(Path chainFile, Path keyFile) {
+            try {
+                StringBuilder certificates = new StringBuilder();
+                for (X509Certificate c : chain) {
+                    certificates.append(pem("CERTIFICATE", c.getEncoded()));
+                }
+                Files.writeString(chainFile, certificates, StandardCharsets.US_ASCII);
+                Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write PEM files " + chainFile + ", " + keyFile, e);
+            }
+        }
+
+        private static String pem(String label, byte[] der) {
+            return "-----BEGIN " + label + "-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                    + "\n-----END " + label + "-----\n";
+        }
+
         /** A PKCS12 key store holding this identity under alias {@code id}, password {@code secret}. */
         public KeyStore keyStore() {
             try {
@@ -48,7 +86,7 @@ public final class TestCertificates {
                 ks.load(null, null);
                 ks.setKeyEntry("id", key, PASSWORD, chain.toArray(Certificate[]::new));
                 return ks;
-            } catch (GeneralSecurityException | java.io.IOException e) {
+            } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -97,6 +135,22 @@ public final class TestCertificates {
         X509Certificate cert = build("CN=" + names[0], pair, "CN=" + names[0], pair.getPrivate(),
                 Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(7)), false, List.of(names));
         return new Identity(pair.getPrivate(), List.of(cert));
+    }
+
+    /** A client TLS context that trusts {@code authority} and nothing else, for the JDK's own clients. */
+    public static SSLContext clientContextTrusting(X509Certificate authority) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", authority);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot make a TLS context trusting " + authority.getSubjectX500Principal(), e);
+        }
     }
 
     private Identity leaf(String subject, Instant from, Instant to, String... names) {

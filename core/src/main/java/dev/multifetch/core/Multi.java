@@ -70,6 +70,7 @@ public final class Multi implements AutoCloseable {
     private final DnsCache dnsCache;
     private final TransferRunner runner;
     private final Http2Connections http2;
+    private final Lingering lingering = new Lingering();
     private final ArrayDeque<Connection> serviceAgain = new ArrayDeque<>();
     // direct: the socket reads straight into it, with no copy through a temporary JDK buffer
     private final Map<String, Target> targets = new LinkedHashMap<>(512, 0.75f, true) {
@@ -190,6 +191,11 @@ public final class Multi implements AutoCloseable {
                 markDirty(t);
             } else if (owner == mailbox) {
                 deliverReplies();
+            } else if (owner instanceof Connection c && c.isLingering()) {
+                if (lingering.drain(c, readBuffer)) {
+                    c.markClosed();
+                    closeChannel(c);
+                }
             } else if (owner instanceof Connection c && c.http2() != null) {
                 http2.service(c);
             } else if (owner instanceof Connection c) {
@@ -322,6 +328,7 @@ public final class Multi implements AutoCloseable {
         added.clear();
         messages.clear();
         http2.settle();
+        lingering.closeAll(this::endLinger);
         for (Connection c : pool.drainIdle()) {
             closeConnection(c);
         }
@@ -434,11 +441,19 @@ public final class Multi implements AutoCloseable {
 
     /** Closes a connection: REMOVE if announced, close the socket, free its slot. */
     void closeConnection(Connection c) {
-        if (c.isClosed()) {
+        if (c.isClosed() || c.isLingering()) {
             return;
         }
         if (c.http2() != null) {
             http2.closing(c);
+            if (c.http2().failure() != null && !closed) {
+                // a GOAWAY with an error went out: let the server read it before the socket goes
+                pool.unreserve(c.origin());
+                slotFreed(c.origin());
+                sockets.want(c.channel(), null, c, PollAction.IN);
+                lingering.start(c, now());
+                return;
+            }
         }
         c.markClosed();
         closeChannel(c);
@@ -478,8 +493,16 @@ public final class Multi implements AutoCloseable {
         }
     }
 
+    private void endLinger(Connection c) {
+        c.markClosed();
+        closeChannel(c);
+    }
+
     private void runAll() {
         long now = now();
+        if (lingering.any()) {
+            lingering.expire(now, this::endLinger);
+        }
         if (pool.idleCount() > 0 && now - pool.nextIdleExpiry() >= 0) {
             pool.closeExpired(now);
         }
@@ -658,17 +681,22 @@ public final class Multi implements AutoCloseable {
 
     /** Whether any transfer deadline or idle-connection expiry is set. */
     private boolean hasDeadline() {
-        return timers.earliest() != null || pool.idleCount() > 0;
+        return timers.earliest() != null || pool.idleCount() > 0 || lingering.any();
     }
 
     /** The earliest transfer deadline or idle-connection expiry; call only when {@link #hasDeadline()}. */
     private long earliestDeadline() {
         Expiry<Transfer> first = timers.earliest();
-        if (pool.idleCount() == 0) {
-            return first.atNanos();
+        long at = first == null ? Long.MAX_VALUE : first.atNanos();
+        boolean any = first != null;
+        if (pool.idleCount() > 0) {
+            at = any && at - pool.nextIdleExpiry() < 0 ? at : pool.nextIdleExpiry();
+            any = true;
         }
-        long idle = pool.nextIdleExpiry();
-        return first == null || idle - first.atNanos() < 0 ? idle : first.atNanos();
+        if (lingering.any()) {
+            at = any && at - lingering.nextDeadline() < 0 ? at : lingering.nextDeadline();
+        }
+        return at;
     }
 
     /** Rounds up, so a timer never fires before the deadline. libcurl: curlx_us_to_ceil_ms. */

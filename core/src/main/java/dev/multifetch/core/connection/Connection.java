@@ -76,6 +76,33 @@ public final class Connection {
         return closed;
     }
 
+    private long lingerUntilNanos;
+    private long lingerBudget;
+    private boolean lingering;
+
+    /** Starts a lingering close: our side is shut, input is read and dropped until {@code untilNanos} or {@code budget} bytes. */
+    public void startLinger(long untilNanos, long budget) {
+        lingering = true;
+        lingerUntilNanos = untilNanos;
+        lingerBudget = budget;
+    }
+
+    /** Whether the connection is in a lingering close. */
+    public boolean isLingering() {
+        return lingering;
+    }
+
+    /** When the lingering close gives up waiting for the peer. */
+    public long lingerUntilNanos() {
+        return lingerUntilNanos;
+    }
+
+    /** Spends {@code bytes} of the lingering close's budget; false once it is spent. */
+    public boolean spendLinger(long bytes) {
+        lingerBudget -= bytes;
+        return lingerBudget > 0;
+    }
+
     /** Records that the connection was closed. */
     public void markClosed() {
         closed = true;

@@ -209,6 +209,7 @@ final class ConnectPhase {
     private boolean connected(Transfer t, Connection winner) {
         abandon(t);
         t.conn = winner;
+        t.exchange = null;
         t.slotHeld = false;
         winner.beginUse();
         t.connects++;

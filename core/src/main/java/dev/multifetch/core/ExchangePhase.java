@@ -1,5 +1,6 @@
 package dev.multifetch.core;
 
+import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.connection.Transport;
 import dev.multifetch.core.http1.HttpException;
 import dev.multifetch.core.http1.RequestWriter;
@@ -17,7 +18,7 @@ import java.util.Set;
  *
  * <p>libcurl: {@code multi_runsingle()} DO..PERFORMING, {@code Curl_retry_request()}.
  */
-final class ExchangePhase {
+final class ExchangePhase implements Exchange {
 
     /** Reads per turn before yielding to other transfers; the selector reports the rest again. */
     private static final int READS_PER_TURN = 4;
@@ -35,7 +36,41 @@ final class ExchangePhase {
         this.upload = new UploadPhase(multi);
     }
 
-    /** SETUP's part: encodes the head (and an in-memory body unless it waits for 100 Continue). */
+    @Override
+    public dev.multifetch.core.exchange.ResponseProgress progress(Transfer t) {
+        return t.parser;
+    }
+
+    /**
+     * The connection goes back to the cache, or is closed: either side's "Connection: close",
+     * a body not read to its end or not sent whole, ends it (RFC 9112 section 9.6).
+     */
+    @Override
+    public void release(Transfer t, boolean reusable) {
+        Connection c = t.conn;
+        t.conn = null;
+        t.remoteAddress = c.remote();
+        t.localAddress = c.local();
+        boolean keep = reusable && !t.bodyAbandoned && (t.upload == null || t.upload.complete())
+                && !t.hop.headers().hasToken("Connection", "close");
+        UploadPhase.close(t.upload);
+        if (keep) {
+            multi.releaseToPool(c);
+        } else {
+            multi.closeConnection(c);
+        }
+        runner.listen(t, l -> l.connectionReleased(t, c.id(), keep));
+    }
+
+    @Override
+    public void abandon(Transfer t) {
+        long id = t.conn.id();
+        multi.closeConnection(t.conn);
+        runner.listen(t, l -> l.connectionReleased(t, id, false));
+        t.conn = null;
+    }
+
+    /** Encodes the head (and an in-memory body unless it waits for 100 Continue). */
     void prepare(Transfer t) {
         FetchRequest hop = t.hop;
         boolean holdBody = hop.expectContinue() && !t.expectRetried && hop.body() != null && hop.body().length() != 0;
@@ -45,7 +80,11 @@ final class ExchangePhase {
     }
 
     /** DO: writes the head, then the body unless it is held for 100 Continue. */
-    boolean send(Transfer t) {
+    @Override
+    public boolean send(Transfer t) {
+        if (t.requestBytes == null) {
+            prepare(t);
+        }
         if (!t.hopPretransfer) {
             t.hopPretransfer = true;
             t.pretransferNanos += multi.now() - t.hopStartNanos;
@@ -75,7 +114,8 @@ final class ExchangePhase {
     }
 
     /** DID: the response parser is set up and reading starts. */
-    boolean startReading(Transfer t) {
+    @Override
+    public boolean startReading(Transfer t) {
         long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
         t.parser = new ResponseParser(!t.hop.method().equals("HEAD"), multi.options().maxHeaderBytes(),
                 new ResponseEvents(t, runner, maxBody));
@@ -96,7 +136,8 @@ final class ExchangePhase {
     }
 
     /** PERFORMING: sends what is left of the body, reads what arrived, stops at a pause or the end. */
-    boolean perform(Transfer t) {
+    @Override
+    public boolean perform(Transfer t) {
         if (t.paused) {
             return false;
         }

@@ -69,6 +69,8 @@ public final class Multi implements AutoCloseable {
     private final Mailbox mailbox;
     private final DnsCache dnsCache;
     private final TransferRunner runner;
+    private final Http2Connections http2;
+    private final ArrayDeque<Connection> serviceAgain = new ArrayDeque<>();
     // direct: the socket reads straight into it, with no copy through a temporary JDK buffer
     private final Map<String, Target> targets = new LinkedHashMap<>(512, 0.75f, true) {
         @Override
@@ -101,6 +103,7 @@ public final class Multi implements AutoCloseable {
                 options.maxConnects(), options.maxIdleAge().toNanos(), options.maxLifetime().toNanos(), this::closeConnection);
         this.dnsCache = new DnsCache(options.dnsCacheTimeout().toNanos());
         this.mailbox = new Mailbox(options.resolverThreads());
+        this.http2 = new Http2Connections(this, pool);
         this.runner = new TransferRunner(this);
     }
 
@@ -187,6 +190,8 @@ public final class Multi implements AutoCloseable {
                 markDirty(t);
             } else if (owner == mailbox) {
                 deliverReplies();
+            } else if (owner instanceof Connection c && c.http2() != null) {
+                http2.service(c);
             } else if (owner instanceof Connection c) {
                 checkIdle(c);
             }
@@ -316,6 +321,7 @@ public final class Multi implements AutoCloseable {
         }
         added.clear();
         messages.clear();
+        http2.settle();
         for (Connection c : pool.drainIdle()) {
             closeConnection(c);
         }
@@ -357,6 +363,20 @@ public final class Multi implements AutoCloseable {
 
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    Http2Connections http2() {
+        return http2;
+    }
+
+    /** Announces the interest of a connection the handle itself serves (HTTP/2: every stream's socket). */
+    void watch(Connection c, PollAction what) {
+        sockets.want(c.channel(), null, c, what);
+    }
+
+    /** Reads {@code c} again on this pass: it stopped at its per-turn budget with input left. */
+    void serviceAgain(Connection c) {
+        serviceAgain.add(c);
     }
 
     void want(SelectableChannel socket, Transfer transfer, PollAction what) {
@@ -414,6 +434,13 @@ public final class Multi implements AutoCloseable {
 
     /** Closes a connection: REMOVE if announced, close the socket, free its slot. */
     void closeConnection(Connection c) {
+        if (c.isClosed()) {
+            return;
+        }
+        if (c.http2() != null) {
+            http2.closing(c);
+        }
+        c.markClosed();
         closeChannel(c);
         pool.unreserve(c.origin());
         slotFreed(c.origin());
@@ -462,16 +489,24 @@ public final class Multi implements AutoCloseable {
             }
         }
         do {
+            for (Connection c; (c = serviceAgain.poll()) != null; ) {
+                if (!c.isClosed()) {
+                    http2.service(c);
+                }
+            }
             for (Transfer t; (t = dirty.poll()) != null; ) {
                 if (t.dirty && t.multi == this) {
                     t.dirty = false;
                     runner.run(t);
                 }
             }
+            if (http2.pending()) {
+                http2.settle();
+            }
             if (!freedOrigins.isEmpty()) {
                 wakePending();
             }
-        } while (!dirty.isEmpty() || (!freedOrigins.isEmpty() && pending.size() > 0));
+        } while (!dirty.isEmpty() || !serviceAgain.isEmpty() || http2.pending() || (!freedOrigins.isEmpty() && pending.size() > 0));
         freedOrigins.clear();
     }
 
@@ -511,7 +546,9 @@ public final class Multi implements AutoCloseable {
         t.paused = true;
         paused++;
         sockets.want(mailbox.channel(), null, mailbox, PollAction.IN);
-        sockets.want(t.conn.channel(), t, t, PollAction.NONE);
+        if (t.conn.http2() == null) {
+            sockets.want(t.conn.channel(), t, t, PollAction.NONE);
+        }
     }
 
     /** The transfer is no longer paused (resumed, failed or removed). */
@@ -527,7 +564,9 @@ public final class Multi implements AutoCloseable {
             t.lastReadNanos = now();
             t.speedWindowStartNanos = now();
             t.speedWindowBytes = 0;
-            sockets.want(t.conn.channel(), t, t, PollAction.IN);
+            if (t.conn.http2() == null) {
+                sockets.want(t.conn.channel(), t, t, PollAction.IN);
+            }
             markDirty(t);
         }
     }

@@ -72,8 +72,13 @@ public final class TlsConfig {
         return cipherSuites;
     }
 
-    /** A client engine for {@code host}:{@code port}: SNI (unless {@code host} is an IP literal), host-name check, ALPN. */
+    /** A client engine for {@code host}:{@code port}: SNI (unless {@code host} is an IP literal), host-name check, ALPN {@code http/1.1}. */
     public SSLEngine createEngine(String host, int port) {
+        return createEngine(host, port, List.of("http/1.1"));
+    }
+
+    /** As {@link #createEngine(String, int)}, offering {@code applicationProtocols} by ALPN, most wanted first. */
+    public SSLEngine createEngine(String host, int port, List<String> applicationProtocols) {
         SSLEngine engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
         SSLParameters params = engine.getSSLParameters();
@@ -81,7 +86,7 @@ public final class TlsConfig {
         if (!cipherSuites.isEmpty()) {
             params.setCipherSuites(cipherSuites.toArray(String[]::new));
         }
-        params.setApplicationProtocols(new String[] {"http/1.1"});
+        params.setApplicationProtocols(applicationProtocols.toArray(String[]::new));
         if (!insecure) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }

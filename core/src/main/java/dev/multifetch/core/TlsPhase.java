@@ -48,8 +48,7 @@ final class TlsPhase {
                 javax.net.ssl.SSLSession session = tls.engine().getSession();
                 runner.listen(t, l -> l.tlsEnd(t, session.getProtocol(), session.getCipherSuite()));
                 multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
-                runner.transition(t, TransferState.DO);
-                return true;
+                return runner.protocolReady(t, tls.engine());
             }
             case NEED_READ -> multi.want(conn.channel(), t, PollAction.IN);
             case NEED_WRITE -> multi.want(conn.channel(), t, PollAction.OUT);
@@ -62,7 +61,12 @@ final class TlsPhase {
     private TlsTransport begin(Transfer t, Connection conn) {
         TlsConfig config = t.hop.tls() != null ? t.hop.tls() : multi.options().tls();
         runner.listen(t, l -> l.tlsStart(t));
-        TlsTransport tls = new TlsTransport(config.createEngine(t.target.origin().host(), t.target.origin().port()), conn.channel());
+        List<String> alpn = switch (multi.http2().versionFor(t)) {
+            case HTTP_1_1 -> List.of("http/1.1");
+            case HTTP_2 -> List.of("h2", "http/1.1");
+            case HTTP_2_PRIOR_KNOWLEDGE -> List.of("h2");
+        };
+        TlsTransport tls = new TlsTransport(config.createEngine(t.target.origin().host(), t.target.origin().port(), alpn), conn.channel());
         conn.transport(tls);
         return tls;
     }

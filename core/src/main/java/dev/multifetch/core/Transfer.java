@@ -87,6 +87,14 @@ public final class Transfer {
     boolean tlsTaskRunning;
     ByteBuffer requestBytes;
     ResponseParser parser;
+    /** How the current hop's request and response cross its connection: HTTP/1.1 or an HTTP/2 stream. */
+    Exchange exchange;
+    /** The HTTP/2 stream's side of the exchange, while it runs on one. */
+    Http2Exchange.State h2;
+    /** Whether this connection attempt may turn out to multiplex (counted for PIPEWAIT). */
+    boolean multiplexSetup;
+    boolean h2Replayed;
+    boolean forceHttp11;
 
     FetchException failure;
     FetchResponse response;
@@ -129,6 +137,11 @@ public final class Transfer {
         otherFamilyStarted = false;
         listenerFailure = null;
         tlsTaskRunning = false;
+        exchange = null;
+        h2 = null;
+        multiplexSetup = false;
+        h2Replayed = false;
+        forceHttp11 = false;
         bytesSent = 0;
         bytesReceived = 0;
         lastReadNanos = 0;

@@ -26,13 +26,15 @@ final class TransferRunner {
     private final Multi multi;
     private final ConnectPhase connectPhase;
     private final TlsPhase tlsPhase;
-    private final ExchangePhase exchange;
+    private final ExchangePhase http1;
+    private final Http2Exchange http2;
 
     TransferRunner(Multi multi) {
         this.multi = multi;
         this.connectPhase = new ConnectPhase(multi, this);
         this.tlsPhase = new TlsPhase(multi, this);
-        this.exchange = new ExchangePhase(multi, this);
+        this.http1 = new ExchangePhase(multi, this);
+        this.http2 = new Http2Exchange(multi, this);
     }
 
     /** Runs a transfer until it must wait for an event, or has finished. */
@@ -63,9 +65,9 @@ final class TransferRunner {
             case RESOLVING -> connectPhase.resolving(t);
             case CONNECTING -> connectPhase.connecting(t);
             case PROTOCONNECT -> protoconnect(t);
-            case DO -> exchange.send(t);
-            case DID -> exchange.startReading(t);
-            case PERFORMING -> exchange.perform(t);
+            case DO -> t.exchange.send(t);
+            case DID -> t.exchange.startReading(t);
+            case PERFORMING -> t.exchange.perform(t);
             case DONE -> done(t);
             case COMPLETED -> completed(t);
         };
@@ -111,7 +113,6 @@ final class TransferRunner {
     }
 
     private boolean setup(Transfer t) {
-        exchange.prepare(t);
         transition(t, TransferState.CONNECT);
         return true;
     }
@@ -130,7 +131,9 @@ final class TransferRunner {
         if (t.target.origin().scheme().equals("https")) {
             t.appconnectNanos += picked;
         }
-        multi.want(t.conn.channel(), t, PollAction.IN);
+        if (t.exchange == http1) {
+            multi.want(t.conn.channel(), t, PollAction.IN);
+        }
         long id = t.conn.id();
         listen(t, l -> l.connectionAcquired(t, id, true));
         transition(t, TransferState.DO);
@@ -148,26 +151,84 @@ final class TransferRunner {
      * allow. Called for a transfer in CONNECT, and for waiting ones when a slot frees.
      */
     boolean claim(Transfer t) {
-        // a retry after a stale connection must not pick another connection that sat idle as long
-        Connection idle = t.retried ? null : multi.pool().takeIdle(t.origin, multi.now());
+        HttpVersion version = multi.http2().versionFor(t);
+        boolean mayMultiplex = version != HttpVersion.HTTP_1_1;
+        if (mayMultiplex) {
+            Connection shared = multi.pool().takeStream(t.origin);
+            if (shared != null) {
+                shared.beginUse();
+                t.conn = shared;
+                t.exchange = http2;
+                t.reusedConnection = true;
+                return true;
+            }
+        }
+        // a retry after a stale connection must not pick another connection that sat idle as long;
+        // a transfer that knows the server speaks HTTP/2 takes no HTTP/1.1 connection
+        boolean idleAllowed = !t.retried && version != HttpVersion.HTTP_2_PRIOR_KNOWLEDGE;
+        Connection idle = idleAllowed ? multi.pool().takeIdle(t.origin, multi.now()) : null;
         if (idle != null) {
             idle.beginUse();
             t.conn = idle;
+            t.exchange = http1;
             t.reusedConnection = true;
             return true;
         }
+        if (mayMultiplex && multi.options().pipeWait() && multi.pool().multiplexSetupPending(t.origin)) {
+            // curl's PIPEWAIT: the connection being set up may carry this transfer too
+            return false;
+        }
         if (multi.pool().tryReserve(t.origin)) {
             t.slotHeld = true;
+            if (mayMultiplex) {
+                t.multiplexSetup = true;
+                multi.pool().multiplexSetupStarted(t.origin);
+            }
             return true;
         }
         return false;
     }
 
+    /**
+     * The new connection is up (TLS done, if any): HTTP/2 when ALPN picked {@code h2} or the
+     * transfer knows the server speaks it, else HTTP/1.1. Transfers waiting to see whether it
+     * multiplexes get a look either way.
+     */
+    boolean protocolReady(Transfer t, javax.net.ssl.SSLEngine tls) {
+        endMultiplexSetup(t);
+        HttpVersion version = multi.http2().versionFor(t);
+        boolean h2 = version == HttpVersion.HTTP_2_PRIOR_KNOWLEDGE;
+        if (tls != null && version != HttpVersion.HTTP_1_1) {
+            String alpn = tls.getApplicationProtocol();
+            h2 = "h2".equals(alpn) || (h2 && (alpn == null || alpn.isEmpty()));
+            String weak = h2 ? Http2Security.inadequate(tls.getSession()) : null;
+            if (weak != null) {
+                return fail(t, FetchError.HTTP2, "HTTP/2 connection error INADEQUATE_SECURITY (0xc): " + weak, null);
+            }
+        }
+        if (!h2) {
+            t.exchange = http1;
+            transition(t, TransferState.DO);
+            return true;
+        }
+        multi.http2().start(t.conn).reserve();
+        t.exchange = http2;
+        transition(t, TransferState.DO);
+        return true;
+    }
+
+    private void endMultiplexSetup(Transfer t) {
+        if (t.multiplexSetup) {
+            t.multiplexSetup = false;
+            multi.pool().multiplexSetupEnded(t.origin);
+            multi.slotFreed(t.origin);
+        }
+    }
+
     private boolean protoconnect(Transfer t) {
         if (!t.target.origin().scheme().equals("https")) {
             multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
-            transition(t, TransferState.DO);
-            return true;
+            return protocolReady(t, null);
         }
         return tlsPhase.handshake(t);
     }
@@ -194,7 +255,7 @@ final class TransferRunner {
 
     /** The exchange ended well: the connection goes back to the cache or is closed, the response is built. */
     private void finishResponse(Transfer t) {
-        ResponseParser p = t.parser;
+        dev.multifetch.core.exchange.ResponseProgress p = t.exchange.progress(t);
         long bodyBytes = p.bodySize();
         listen(t, l -> l.responseBodyEnd(t, bodyBytes));
         if (t.listenerFailure != null) {
@@ -210,7 +271,7 @@ final class TransferRunner {
                 return;
             }
         }
-        releaseConnection(t, p.connectionReusable());
+        t.exchange.release(t, p.connectionReusable());
         t.totalNanos = multi.now() - t.startNanos;
         byte[] body = t.collector == null ? new byte[0] : t.collector.toByteArray();
         t.response = new FetchResponse(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timingNanos(),
@@ -218,23 +279,6 @@ final class TransferRunner {
         t.parser = null;
         t.collector = null;
         t.decoder = null;
-    }
-
-    private void releaseConnection(Transfer t, boolean reusable) {
-        Connection c = t.conn;
-        t.conn = null;
-        t.remoteAddress = c.remote();
-        t.localAddress = c.local();
-        // either side's "Connection: close" ends the connection (RFC 9112 section 9.6)
-        boolean keep = reusable && !t.bodyAbandoned && (t.upload == null || t.upload.complete())
-                && !t.hop.headers().hasToken("Connection", "close");
-        UploadPhase.close(t.upload);
-        if (keep) {
-            multi.releaseToPool(c);
-        } else {
-            multi.closeConnection(c);
-        }
-        listen(t, l -> l.connectionReleased(t, c.id(), keep));
     }
 
     /**
@@ -274,7 +318,8 @@ final class TransferRunner {
         } catch (HttpException e) {
             return fail(t, e.error(), e.getMessage(), null);
         }
-        releaseConnection(t, t.parser.connectionReusable());
+        t.exchange.release(t, t.exchange.progress(t).connectionReusable());
+        t.exchange = null;
         t.hop = t.redirectLocation == null ? hop.withoutExpectContinue()
                 : hop.redirected(next, method, dropBody, dropCredentials ? List.of() : t.request().credentials());
         t.target = target;
@@ -402,7 +447,8 @@ final class TransferRunner {
     }
 
     private String describeProgress(Transfer t) {
-        return t.parser == null ? "" : " with " + t.parser.bodySize() + " body bytes received";
+        var progress = t.exchange == null ? null : t.exchange.progress(t);
+        return progress == null ? "" : " with " + progress.bodySize() + " body bytes received";
     }
 
     /**
@@ -472,7 +518,10 @@ final class TransferRunner {
                 LOG.log(System.Logger.Level.WARNING, "BodyConsumer.onAbort threw for " + t, e);
             }
         }
-        if (t.conn != null) {
+        endMultiplexSetup(t);
+        if (t.conn != null && t.exchange != null) {
+            t.exchange.abandon(t);
+        } else if (t.conn != null) {
             long id = t.conn.id();
             multi.closeConnection(t.conn);
             listen(t, l -> l.connectionReleased(t, id, false));

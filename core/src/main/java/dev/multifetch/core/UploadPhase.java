@@ -126,6 +126,42 @@ final class UploadPhase {
         return false;
     }
 
+    /**
+     * For HTTP/2, which frames the body itself: the next piece of a streamed body, unframed;
+     * null while a read is in flight (the transfer is run again when it lands); an empty buffer
+     * once the body ended.
+     *
+     * @throws IOException a body source that failed or did not match its declared length
+     */
+    ByteBuffer nextRaw(Transfer t, Upload up) throws IOException {
+        if (up.failure != null) {
+            throw new BodySourceException("the request body could not be read: " + up.failure.getMessage(), up.failure);
+        }
+        if (up.pending != null && up.pending.hasRemaining()) {
+            return up.pending;
+        }
+        if (up.nextChunk != null) {
+            byte[] chunk = up.nextChunk;
+            up.nextChunk = null;
+            if (!up.chunked && up.payloadSent + chunk.length > up.body.length()) {
+                throw new BodySourceException("the request body is longer than its declared " + up.body.length() + " bytes", null);
+            }
+            up.pending = ByteBuffer.wrap(chunk);
+            return up.pending;
+        }
+        if (up.sourceDone) {
+            if (!up.chunked && up.payloadSent != up.body.length()) {
+                throw new BodySourceException("the request body ended after " + up.payloadSent + " of its declared "
+                        + up.body.length() + " bytes", null);
+            }
+            return ByteBuffer.allocate(0);
+        }
+        if (!up.readInFlight) {
+            readNext(t, up);
+        }
+        return null;
+    }
+
     /** Reads one chunk on a worker thread; the reply wakes the transfer on the driving thread. */
     private void readNext(Transfer t, Upload up) {
         up.readInFlight = true;

@@ -5,7 +5,8 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP connection to an origin, carrying one request at a time. Confined to the driving
+ * One TCP connection to an origin, carrying one request at a time (HTTP/1.1) or many streams
+ * at once (HTTP/2, with its {@link #http2()} session). Confined to the driving
  * thread of its multi handle. libcurl: {@code struct connectdata}.
  */
 public final class Connection {
@@ -21,6 +22,11 @@ public final class Connection {
     private int uses;
     private Transport transport;
     private InetSocketAddress local;
+    private dev.multifetch.core.http2.Http2Connection http2;
+    private boolean touched;
+    private boolean closed;
+    /** Whether this connection is in the pool's list of multiplexed connections of its origin. */
+    boolean multiplexed;
     /** The pool's list of idle connections, oldest first; {@code idle} says whether this one is in it. */
     Connection idlePrevious;
     Connection idleNext;
@@ -43,6 +49,36 @@ public final class Connection {
     /** Layers {@code transport} (TLS) over the socket. */
     public void transport(Transport transport) {
         this.transport = transport;
+    }
+
+    /** The HTTP/2 session on this connection, or null while it carries HTTP/1.1 (or is not set up yet). */
+    public dev.multifetch.core.http2.Http2Connection http2() {
+        return http2;
+    }
+
+    /** Makes this an HTTP/2 connection: it carries many exchanges at once from now on. */
+    public void http2(dev.multifetch.core.http2.Http2Connection session) {
+        this.http2 = session;
+    }
+
+    /** Whether the connection waits to be settled at the end of the current pass (HTTP/2). */
+    public boolean touched() {
+        return touched;
+    }
+
+    /** Marks whether the connection waits to be settled. */
+    public void touched(boolean value) {
+        touched = value;
+    }
+
+    /** Whether the connection was closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Records that the connection was closed. */
+    public void markClosed() {
+        closed = true;
     }
 
     /** Unique id, for logs. libcurl: CURLINFO_CONN_ID. */

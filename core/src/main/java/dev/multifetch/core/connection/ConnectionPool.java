@@ -32,6 +32,8 @@ public final class ConnectionPool {
     private int idleCount;
     private final Map<Origin, Integer> slotsByOrigin = new HashMap<>();
     private int slots;
+    private final Map<Origin, ArrayList<Connection>> multiplexedByOrigin = new HashMap<>();
+    private final Map<Origin, Integer> multiplexSetups = new HashMap<>();
 
     /**
      * @param closer closes a connection the pool gives up (evicted or too old); it must call
@@ -60,6 +62,75 @@ public final class ConnectionPool {
             closer.accept(c);
         }
         return null;
+    }
+
+    /**
+     * Reserves a stream on a multiplexed (HTTP/2) connection to {@code origin} with room for one
+     * more, the least loaded first; null if none has room. A connection that sat idle leaves the
+     * idle list.
+     */
+    public Connection takeStream(Origin origin) {
+        ArrayList<Connection> list = multiplexedByOrigin.get(origin);
+        if (list == null) {
+            return null;
+        }
+        Connection best = null;
+        for (Connection c : list) {
+            if (c.http2().hasCapacity() && (best == null || c.http2().load() < best.http2().load())) {
+                best = c;
+            }
+        }
+        if (best != null) {
+            best.http2().reserve();
+            if (best.idle) {
+                unlink(best);
+            }
+        }
+        return best;
+    }
+
+    /** Lists {@code c}, now carrying HTTP/2, among the multiplexed connections of its origin. */
+    public void addMultiplexed(Connection c) {
+        if (!c.multiplexed) {
+            c.multiplexed = true;
+            multiplexedByOrigin.computeIfAbsent(c.origin(), o -> new ArrayList<>(2)).add(c);
+        }
+    }
+
+    /** Takes {@code c} off the multiplexed list (it drains after GOAWAY, or closes). */
+    public void removeMultiplexed(Connection c) {
+        if (c.multiplexed) {
+            c.multiplexed = false;
+            ArrayList<Connection> list = multiplexedByOrigin.get(c.origin());
+            list.remove(c);
+            if (list.isEmpty()) {
+                multiplexedByOrigin.remove(c.origin());
+            }
+        }
+    }
+
+    /**
+     * A multiplexed connection whose last stream ended: it joins the idle list (for expiry and
+     * eviction) while staying on the multiplexed list, where transfers find it.
+     */
+    public void releaseMultiplexed(Connection c, long nowNanos) {
+        c.markIdle(nowNanos);
+        linkIdle(c);
+    }
+
+    /** A connection that may turn out to multiplex is being set up for {@code origin} (curl's PIPEWAIT). */
+    public void multiplexSetupStarted(Origin origin) {
+        multiplexSetups.merge(origin, 1, Integer::sum);
+    }
+
+    /** That setup ended: its protocol is known, or it failed. */
+    public void multiplexSetupEnded(Origin origin) {
+        multiplexSetups.computeIfPresent(origin, (o, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Whether a connection that may multiplex is being set up for {@code origin}. */
+    public boolean multiplexSetupPending(Origin origin) {
+        return multiplexSetups.containsKey(origin);
     }
 
     /**
@@ -108,6 +179,10 @@ public final class ConnectionPool {
             idleByOrigin.put(c.origin(), idle);
         }
         idle.addLast(c);
+        linkIdle(c);
+    }
+
+    private void linkIdle(Connection c) {
         c.idle = true;
         c.idlePrevious = newestIdle;
         if (newestIdle == null) {
@@ -128,7 +203,9 @@ public final class ConnectionPool {
             return false;
         }
         unlink(c);
-        idleByOrigin.get(c.origin()).remove(c);
+        if (!c.multiplexed && c.http2() == null) {
+            idleByOrigin.get(c.origin()).remove(c);
+        }
         return true;
     }
 

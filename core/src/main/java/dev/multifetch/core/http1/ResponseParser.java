@@ -16,7 +16,7 @@ import java.util.Locale;
  * HEAD, 204 and 304) is chosen as RFC 9112 section 6.3 and curl do. Every input is bounded.
  * Not thread-safe.
  */
-public final class ResponseParser {
+public final class ResponseParser implements dev.multifetch.core.exchange.ResponseProgress {
 
     private static final int MAX_FIELDS = 1000;
     private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};

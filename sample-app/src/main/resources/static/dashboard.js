@@ -87,6 +87,7 @@
       $('running').textContent = last.running;
       $('pending').textContent = last.pending;
       $('connections').textContent = last.activeConnections + ' / ' + last.idleConnections;
+      $('http2').textContent = last.http2Connections + ' / ' + last.http2Streams;
     }
     const window10 = state.history.slice(-Math.max(1, Math.round(10000 / state.tickMs)));
     const done10 = window10.reduce((sum, s) => sum + s.succeeded + s.failed, 0);
@@ -207,6 +208,7 @@
         cell(t.method),
         url,
         cell(result, t.error || t.status >= 400 ? 'bad' : 'good'),
+        cell(t.httpVersion || '', 'protocol'),
         cell(t.bodyBytes === null ? '' : t.bodyBytes, 'num'),
         cell(ms(timings.namelookupMs), 'num'),
         cell(ms(timings.connectMs), 'num'),
@@ -226,7 +228,7 @@
       return prefix + result.error.code + ': ' + result.error.message + ' — ' + result.url;
     }
     const total = result.timings ? ' in ' + result.timings.totalMs.toFixed(1) + ' ms' : '';
-    return prefix + result.status + ', ' + result.bodyBytes + ' bytes' + total + ' — ' + result.url;
+    return prefix + result.status + ' ' + result.httpVersion + ', ' + result.bodyBytes + ' bytes' + total + ' — ' + result.url;
   }
 
   function problemText(problem) {
@@ -258,7 +260,7 @@
       const response = await fetch('api/fetch', {
         method: 'POST',
         headers: headers({ 'Content-Type': 'application/json' }),
-        body: JSON.stringify({ url: $('fetch-url').value.trim() }),
+        body: JSON.stringify({ url: $('fetch-url').value.trim(), httpVersion: $('fetch-version').value || undefined }),
       });
       if (!response.ok) {
         await showProblem(response, out);

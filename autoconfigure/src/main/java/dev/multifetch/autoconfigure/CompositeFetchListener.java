@@ -119,6 +119,41 @@ final class CompositeFetchListener implements FetchListener {
     }
 
     @Override
+    public void http2ConnectionOpened(long connectionId) {
+        each((l) -> l.http2ConnectionOpened(connectionId));
+    }
+
+    @Override
+    public void http2ConnectionClosed(long connectionId) {
+        each((l) -> l.http2ConnectionClosed(connectionId));
+    }
+
+    @Override
+    public void streamOpened(Transfer transfer, long connectionId, int streamId) {
+        each((l) -> l.streamOpened(transfer, connectionId, streamId));
+    }
+
+    @Override
+    public void streamClosed(Transfer transfer, long connectionId, int streamId, long errorCode) {
+        each((l) -> l.streamClosed(transfer, connectionId, streamId, errorCode));
+    }
+
+    @Override
+    public void goawayReceived(long connectionId, long errorCode, int lastStreamId) {
+        each((l) -> l.goawayReceived(connectionId, errorCode, lastStreamId));
+    }
+
+    @Override
+    public void streamReplayed(Transfer transfer, long errorCode) {
+        each((l) -> l.streamReplayed(transfer, errorCode));
+    }
+
+    @Override
+    public void flowControlStalled(Transfer transfer, int streamId) {
+        each((l) -> l.flowControlStalled(transfer, streamId));
+    }
+
+    @Override
     public void requestSent(Transfer transfer, long bytes) {
         each((l) -> l.requestSent(transfer, bytes));
     }

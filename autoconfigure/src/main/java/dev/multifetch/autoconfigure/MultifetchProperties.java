@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import dev.multifetch.core.FetchEngine;
+import dev.multifetch.core.HttpVersion;
 import dev.multifetch.core.MultiOptions;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -93,6 +94,27 @@ public class MultifetchProperties implements Validator {
 
     /** Socket receive buffer size; 0 for the operating system's default. */
     private DataSize receiveBufferSize = DataSize.ofBytes(0);
+
+    /**
+     * HTTP version requests ask for when they set none: http1.1 (HTTP/1.1 only), http2 (HTTP/2
+     * where TLS negotiates it by ALPN, HTTP/1.1 otherwise and on cleartext http://) or
+     * http2-prior-knowledge (HTTP/2 from the first byte, h2c on cleartext, for servers known to
+     * speak it).
+     */
+    private String httpVersion = "http2";
+
+    /**
+     * Most streams (requests) in flight at once on one HTTP/2 connection; the server's own
+     * SETTINGS_MAX_CONCURRENT_STREAMS caps it further. Transfers beyond it wait for a free stream
+     * or open another connection within the connection limits.
+     */
+    private int maxConcurrentStreams = 100;
+
+    /**
+     * Whether a transfer to a host whose connection is still being set up waits to learn if that
+     * connection multiplexes (HTTP/2) and shares it, rather than opening a connection of its own.
+     */
+    private boolean pipeWait = true;
 
     /**
      * How long transfers in flight may still run when the engine stops with the application
@@ -258,6 +280,30 @@ public class MultifetchProperties implements Validator {
         this.receiveBufferSize = receiveBufferSize;
     }
 
+    public String getHttpVersion() {
+        return this.httpVersion;
+    }
+
+    public void setHttpVersion(String httpVersion) {
+        this.httpVersion = httpVersion;
+    }
+
+    public int getMaxConcurrentStreams() {
+        return this.maxConcurrentStreams;
+    }
+
+    public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+        this.maxConcurrentStreams = maxConcurrentStreams;
+    }
+
+    public boolean isPipeWait() {
+        return this.pipeWait;
+    }
+
+    public void setPipeWait(boolean pipeWait) {
+        this.pipeWait = pipeWait;
+    }
+
     public Duration getShutdownGrace() {
         return this.shutdownGrace;
     }
@@ -329,12 +375,24 @@ public class MultifetchProperties implements Validator {
                 new Setting<>("sendBufferSize",
                         (b) -> b.sendBufferSize(intBytes("sendBufferSize", this.sendBufferSize))),
                 new Setting<>("receiveBufferSize",
-                        (b) -> b.receiveBufferSize(intBytes("receiveBufferSize", this.receiveBufferSize))));
+                        (b) -> b.receiveBufferSize(intBytes("receiveBufferSize", this.receiveBufferSize))),
+                new Setting<>("httpVersion", (b) -> b.httpVersion(httpVersion(this.httpVersion))),
+                new Setting<>("maxConcurrentStreams", (b) -> b.maxConcurrentStreams(this.maxConcurrentStreams)),
+                new Setting<>("pipeWait", (b) -> b.pipeWait(this.pipeWait)));
     }
 
     /** Core has {@code null} for "no timeout"; a property cannot be unset below its default, so 0 says it. */
     private static Duration zeroAsNone(Duration timeout) {
         return (timeout != null && timeout.isZero()) ? null : timeout;
+    }
+
+    /** The version {@code name} names; blank is left to core, which refuses a {@code null}. */
+    private static HttpVersion httpVersion(String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        return HttpVersionNames.parse(name)
+            .orElseThrow(() -> new IllegalArgumentException(HttpVersionNames.notOneOf(name)));
     }
 
     /** Core takes these sizes as an {@code int}: a size past 2 GiB is refused, not wrapped. */

@@ -10,6 +10,7 @@ import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
+import dev.multifetch.core.HttpVersion;
 import dev.multifetch.core.MultiOptions;
 import dev.multifetch.core.Transfer;
 import dev.multifetch.core.testing.ScriptedServer;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -66,6 +68,42 @@ class MultifetchAutoConfigurationTests {
             assertThat(options.tcpNoDelay()).isEqualTo(defaults.tcpNoDelay());
             assertThat(options.sendBufferSize()).isEqualTo(defaults.sendBufferSize());
             assertThat(options.receiveBufferSize()).isEqualTo(defaults.receiveBufferSize());
+            assertThat(options.httpVersion()).isEqualTo(defaults.httpVersion()).isEqualTo(HttpVersion.HTTP_2);
+            assertThat(options.maxConcurrentStreams()).isEqualTo(defaults.maxConcurrentStreams()).isEqualTo(100);
+            assertThat(options.pipeWait()).isEqualTo(defaults.pipeWait()).isTrue();
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "http1.1, HTTP_1_1", "http2, HTTP_2", "http2-prior-knowledge, HTTP_2_PRIOR_KNOWLEDGE" })
+    void whenHttpVersionNamedThenTheEngineAsksForThatVersion(String name, HttpVersion version) {
+        this.contextRunner.withPropertyValues("multifetch.http-version=" + name).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(MultifetchProperties.class).toOptions().httpVersion()).isEqualTo(version);
+        });
+    }
+
+    @Test
+    void whenHttp2PropertiesSetThenTheyReachTheOptions() {
+        this.contextRunner.withPropertyValues("multifetch.max-concurrent-streams=1", "multifetch.pipe-wait=false")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                MultiOptions options = context.getBean(MultifetchProperties.class).toOptions();
+                assertThat(options.maxConcurrentStreams()).isEqualTo(1);
+                assertThat(options.pipeWait()).isFalse();
+            });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "http3", "HTTP_2", "HTTP2", "h2", "http/1.1" })
+    void whenHttpVersionUnknownThenStartupFailsNamingThePropertyTheValueAndTheValidOnes(String value) {
+        this.contextRunner.withPropertyValues("multifetch.http-version=" + value).run((context) -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new MultifetchPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Property: multifetch.http-version")
+                .contains("Value: \"" + value + "\"")
+                .contains("is not one of http1.1, http2, http2-prior-knowledge");
         });
     }
 
@@ -195,6 +233,8 @@ class MultifetchAutoConfigurationTests {
             "multifetch.dns-cache-timeout=-1s   | dnsCacheTimeout < 0",
             "multifetch.max-header-size=100B    | maxHeaderBytes < 1024: 100",
             "multifetch.send-buffer-size=4GB    | sendBufferSize > 2147483647 bytes",
+            "multifetch.max-concurrent-streams=0 | maxConcurrentStreams < 1: 0",
+            "multifetch.http-version=           | must be set",
             "multifetch.health.stall-threshold=0s | stallThreshold must be positive" })
     void whenValueOutOfRangeThenStartupFailsAndTheAnalysisNamesThePropertyAndCoreReason(String property,
             String reason) {

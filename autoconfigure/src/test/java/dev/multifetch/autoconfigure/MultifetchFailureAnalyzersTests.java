@@ -41,6 +41,14 @@ class MultifetchFailureAnalyzersTests {
     }
 
     @Test
+    void whenHttpVersionUnknownThenStartupReportListsTheValidNames(CapturedOutput output) {
+        assertThatThrownBy(() -> run(EngineOnly.class, "--multifetch.http-version=http3"));
+        assertThat(output).contains("Property: multifetch.http-version")
+            .contains("Value: \"http3\"")
+            .contains("Reason: \"http3\" is not one of http1.1, http2, http2-prior-knowledge");
+    }
+
+    @Test
     void whenSslBundleIsNotDefinedThenStartupReportNamesThePropertyAndHowToDefineIt(CapturedOutput output) {
         assertThatThrownBy(() -> run(EngineOnly.class, "--multifetch.ssl.bundle=partners"));
         assertThat(output).contains("multifetch.ssl.bundle names the SSL bundle 'partners', which is not defined")

@@ -21,7 +21,9 @@ final class EngineRequests {
 
     /**
      * A request for the engine. Framing headers ({@code Content-Length},
-     * {@code Transfer-Encoding}) are left to the engine, which frames the body it is given.
+     * {@code Transfer-Encoding}) are left to the engine, which frames the body it is given; so is
+     * the HTTP version ({@code multifetch.http-version}), so that HTTP/2 is used wherever the
+     * engine negotiates it.
      */
     static FetchRequest request(HttpMethod method, URI uri, HttpHeaders headers, byte[] body,
             RequestSettings settings) {

@@ -36,7 +36,9 @@ import io.micrometer.core.instrument.Timer;
  * {@value #QUEUE_TIME} (timer: waits for a connection slot); {@value #DNS_TIME},
  * {@value #CONNECT_TIME} and {@value #TLS_HANDSHAKE_TIME} (timers, {@code outcome});
  * {@value #CONNECTIONS_ACQUIRED} (counter, {@code reused} = {@code true|false}). A transfer
- * cancelled or stopped before it finished counts as an error, {@code ABORTED_BY_CALLBACK}.
+ * cancelled or stopped before it finished counts as an error, {@code ABORTED_BY_CALLBACK}. The
+ * HTTP/2 events feed the {@code multifetch.http2.*} meters (connections, active streams, GOAWAYs,
+ * replayed streams, flow-control stalls).
  *
  * <p>Called on the selector thread; every method is short and never blocks.
  */
@@ -67,6 +69,7 @@ public final class MetricsFetchListener implements FetchListener {
     private final Meter.MeterProvider<Timer> connectTime;
     private final Meter.MeterProvider<Timer> tlsHandshakeTime;
     private final Meter.MeterProvider<Counter> connectionsAcquired;
+    private final Http2Meters http2;
 
     /**
      * When each DNS lookup (by host), TCP connect (by address) and TLS handshake of a transfer
@@ -99,6 +102,7 @@ public final class MetricsFetchListener implements FetchListener {
         this.connectionsAcquired = Counter.builder(CONNECTIONS_ACQUIRED)
             .description("Connections given to transfers: new ones and ones reused from the cache")
             .withRegistry(registry);
+        this.http2 = new Http2Meters(registry);
     }
 
     private static DistributionSummary bytes(MeterRegistry registry, String direction, String description) {
@@ -162,6 +166,41 @@ public final class MetricsFetchListener implements FetchListener {
     @Override
     public void connectionAcquired(Transfer transfer, long connectionId, boolean reused) {
         this.connectionsAcquired.withTag("reused", Boolean.toString(reused)).increment();
+    }
+
+    @Override
+    public void http2ConnectionOpened(long connectionId) {
+        this.http2.connectionOpened(connectionId);
+    }
+
+    @Override
+    public void http2ConnectionClosed(long connectionId) {
+        this.http2.connectionClosed(connectionId);
+    }
+
+    @Override
+    public void streamOpened(Transfer transfer, long connectionId, int streamId) {
+        this.http2.streamOpened(connectionId, streamId);
+    }
+
+    @Override
+    public void streamClosed(Transfer transfer, long connectionId, int streamId, long errorCode) {
+        this.http2.streamClosed(connectionId, streamId);
+    }
+
+    @Override
+    public void goawayReceived(long connectionId, long errorCode, int lastStreamId) {
+        this.http2.goaway(errorCode);
+    }
+
+    @Override
+    public void streamReplayed(Transfer transfer, long errorCode) {
+        this.http2.streamReplayed(errorCode);
+    }
+
+    @Override
+    public void flowControlStalled(Transfer transfer, int streamId) {
+        this.http2.flowControlStalled();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
 import dev.multifetch.autoconfigure.metrics.MultifetchMetricsAutoConfiguration;
@@ -11,7 +12,10 @@ import dev.multifetch.autoconfigure.testing.PemFiles;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchError;
 import dev.multifetch.core.FetchException;
+import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.FetchResponse;
+import dev.multifetch.core.Transfer;
 import dev.multifetch.core.testing.ScriptedServer;
 import dev.multifetch.core.testing.TestCertificates;
 import dev.multifetch.core.testing.TlsServer;
@@ -54,6 +58,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 @Timeout(60)
 class MultifetchHttpClientAutoConfigurationTests {
@@ -315,6 +320,35 @@ class MultifetchHttpClientAutoConfigurationTests {
                     assertThat(second.get().uri(url).retrieve().body(String.class)).isEqualTo("shared");
 
                     assertThat(server.handshakes()).isEqualTo(1);
+                });
+        }
+    }
+
+    @Test
+    void whenRestClientAndWebClientSendThenTheirRequestsLeaveTheHttpVersionToTheEngine() {
+        List<FetchRequest> sent = new CopyOnWriteArrayList<>();
+        FetchListener recorder = new FetchListener() {
+            @Override
+            public void transferDone(Transfer transfer, FetchResponse response) {
+                sent.add(transfer.request());
+            }
+        };
+        try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("any version"))) {
+            this.contextRunner
+                .withPropertyValues("spring.http.clients.connect-timeout=5s", "spring.http.clients.read-timeout=5s")
+                .withBean("recorder", FetchListener.class, () -> recorder)
+                .run((context) -> {
+                    RestClient rest = context.getBean(RestClient.Builder.class).build();
+                    WebClient web = context.getBean(WebClient.Builder.class).build();
+
+                    assertThat(rest.get().uri(server.url("/rest")).retrieve().body(String.class)).isEqualTo("any version");
+                    assertThat(web.get().uri(server.url("/web")).retrieve().bodyToMono(String.class).block(WAIT))
+                        .isEqualTo("any version");
+
+                    await().atMost(WAIT).until(() -> sent.size() == 2);
+                    assertThat(sent).extracting(FetchRequest::url).containsExactlyInAnyOrder(server.url("/rest"),
+                            server.url("/web"));
+                    assertThat(sent).extracting(FetchRequest::httpVersion).containsOnlyNulls();
                 });
         }
     }

@@ -53,6 +53,8 @@ class MultifetchMetricsAutoConfigurationTests {
             assertThat(registry.get("multifetch.handles.pending").gauge().value()).isZero();
             assertThat(registry.get("multifetch.connections").tag("state", "active").gauge().value()).isZero();
             assertThat(registry.get("multifetch.connections").tag("state", "idle").gauge().value()).isZero();
+            assertThat(registry.get("multifetch.http2.connections").gauge().value()).isZero();
+            assertThat(registry.get("multifetch.http2.streams.active").gauge().value()).isZero();
         });
     }
 

@@ -4,7 +4,9 @@ import dev.multifetch.core.FetchEngine;
 import dev.multifetch.sample.SampleProperties;
 import dev.multifetch.sample.fetch.RecentTransfers;
 import dev.multifetch.sample.fetch.TransferRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,9 +15,10 @@ import org.springframework.context.annotation.Configuration;
 final class DashboardConfiguration {
 
     @Bean
-    DashboardFeed dashboardFeed(FetchEngine engine, TransferRegistry registry, RecentTransfers recent,
-            SampleProperties properties) {
+    DashboardFeed dashboardFeed(FetchEngine engine, ObjectProvider<MeterRegistry> meters, TransferRegistry registry,
+            RecentTransfers recent, SampleProperties properties) {
         SampleProperties.Dashboard dashboard = properties.getDashboard();
-        return new DashboardFeed(engine, registry, recent, dashboard.getTick(), dashboard.getHistory());
+        return new DashboardFeed(engine, meters.getIfAvailable(), registry, recent, dashboard.getTick(),
+                dashboard.getHistory());
     }
 }

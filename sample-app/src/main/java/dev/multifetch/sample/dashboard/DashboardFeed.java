@@ -14,6 +14,8 @@ import dev.multifetch.core.FetchEngine;
 import dev.multifetch.sample.fetch.RecentTransfers;
 import dev.multifetch.sample.fetch.RecentTransfers.Finished;
 import dev.multifetch.sample.fetch.TransferRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,7 +26,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Feeds the dashboard: every tick it samples the engine (running and pending handles,
- * connections) and counts the transfers that finished since the last tick, keeps the samples of
+ * connections, and from the starter's gauges HTTP/2 connections and streams) and counts the transfers that finished since the last tick, keeps the samples of
  * the last few minutes, and sends each subscriber a {@code tick} event with the new sample and the
  * fetches that finished. A new subscriber first gets a {@code hello} event with the whole history
  * and the recent fetches. Ticks run on one daemon thread ({@code dashboard-feed}).
@@ -35,11 +37,13 @@ public final class DashboardFeed implements SmartLifecycle {
      * One tick of the charts.
      *
      * @param time epoch milliseconds
+     * @param http2Connections HTTP/2 connections open (a part of the active and idle ones)
+     * @param http2Streams HTTP/2 streams open: requests in flight on those connections
      * @param succeeded transfers that ended with a response during this tick
      * @param failed transfers that ended with an error during this tick
      */
     public record Sample(long time, int running, int pending, int activeConnections, int idleConnections,
-            long succeeded, long failed) {
+            int http2Connections, int http2Streams, long succeeded, long failed) {
     }
 
     /** The first event of a stream. */
@@ -50,9 +54,14 @@ public final class DashboardFeed implements SmartLifecycle {
     public record Tick(Sample sample, List<Finished> finished) {
     }
 
+    /** The starter's HTTP/2 gauges (its MetricsFetchListener). */
+    private static final String HTTP2_CONNECTIONS = "multifetch.http2.connections";
+    private static final String HTTP2_STREAMS = "multifetch.http2.streams.active";
+
     private static final Log logger = LogFactory.getLog(DashboardFeed.class);
 
     private final FetchEngine engine;
+    private final MeterRegistry meters;
     private final TransferRegistry registry;
     private final RecentTransfers recent;
     private final Duration tick;
@@ -65,9 +74,11 @@ public final class DashboardFeed implements SmartLifecycle {
     private long lastFailed;
     private long lastSequence;
 
-    public DashboardFeed(FetchEngine engine, TransferRegistry registry, RecentTransfers recent, Duration tick,
-            Duration history) {
+    /** A feed on {@code engine}; its HTTP/2 gauges are read from {@code meters}, or 0 when {@code null}. */
+    public DashboardFeed(FetchEngine engine, MeterRegistry meters, TransferRegistry registry, RecentTransfers recent,
+            Duration tick, Duration history) {
         this.engine = engine;
+        this.meters = meters;
         this.registry = registry;
         this.recent = recent;
         this.tick = tick;
@@ -97,8 +108,8 @@ public final class DashboardFeed implements SmartLifecycle {
             int open = this.engine.openConnections();
             int idle = this.engine.idleConnections();
             Sample sample = new Sample(System.currentTimeMillis(), this.engine.runningHandles(),
-                    this.engine.pendingHandles(), Math.max(0, open - idle), idle, succeeded - this.lastSucceeded,
-                    failed - this.lastFailed);
+                    this.engine.pendingHandles(), Math.max(0, open - idle), idle, gauge(HTTP2_CONNECTIONS),
+                    gauge(HTTP2_STREAMS), succeeded - this.lastSucceeded, failed - this.lastFailed);
             this.lastSucceeded = succeeded;
             this.lastFailed = failed;
             this.history.addLast(sample);
@@ -114,6 +125,13 @@ public final class DashboardFeed implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    /** The gauge's value, 0 when there is none (meters off: multifetch.metrics.enabled=false). */
+    private int gauge(String name) {
+        Gauge gauge = (this.meters != null) ? this.meters.find(name).gauge() : null;
+        double value = (gauge != null) ? gauge.value() : 0;
+        return Double.isNaN(value) ? 0 : (int) value;
     }
 
     private static boolean send(SseEmitter emitter, String name, Object data) {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.multifetch.core.BodyConsumer;
 import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.HttpVersion;
 
 /**
  * A {@link FetchSpec} that passed every check, with the service's defaults filled in: ready to
@@ -13,10 +14,11 @@ import dev.multifetch.core.FetchRequest;
  *
  * @param maxRedirects redirects followed, or -1 to follow none
  * @param lowSpeedTime the low-speed period, or {@code null} for no low-speed check
+ * @param httpVersion the HTTP version asked for, or {@code null} for the engine's
  */
 public record FetchPlan(String url, String method, List<Map.Entry<String, String>> headers, String body,
         int maxRedirects, Duration timeout, Duration connectTimeout, long lowSpeedLimit, Duration lowSpeedTime,
-        long maxBodySize, List<String> acceptEncoding) {
+        long maxBodySize, List<String> acceptEncoding, HttpVersion httpVersion) {
 
     /** The engine request, its body delivered to {@code consumer}. */
     public FetchRequest toRequest(BodyConsumer consumer) {
@@ -25,6 +27,7 @@ public record FetchPlan(String url, String method, List<Map.Entry<String, String
             .timeout(this.timeout)
             .maxBodySize(this.maxBodySize)
             .acceptEncoding(this.acceptEncoding.toArray(String[]::new))
+            .httpVersion(this.httpVersion)
             .bodyConsumer(consumer);
         this.headers.forEach((header) -> builder.header(header.getKey(), header.getValue()));
         if (this.body != null) {

@@ -29,10 +29,14 @@ public record FetchSpec(
         @Schema(description = "Largest body accepted, in decoded bytes; a larger one fails with FILESIZE_EXCEEDED")
         Long maxBodyBytes,
         @Schema(description = "Content codings offered and decoded: gzip, deflate, identity; none when absent")
-        List<String> acceptEncoding) {
+        List<String> acceptEncoding,
+        @Schema(description = "HTTP version asked for: http1.1, http2 (HTTP/2 where TLS negotiates it, HTTP/1.1 otherwise) "
+                + "or http2-prior-knowledge (HTTP/2 from the first byte, h2c on http://); the engine's multifetch.http-version when absent",
+                allowableValues = { "http1.1", "http2", "http2-prior-knowledge" })
+        String httpVersion) {
 
     /** A GET of {@code url} with every option at its default. */
     public static FetchSpec of(String url) {
-        return new FetchSpec(url, null, null, null, null, null, null, null, null, null, null, null);
+        return new FetchSpec(url, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -14,10 +14,12 @@ public final class RecentTransfers {
      * @param sequence increases by one per finished fetch
      * @param finishedAt when it finished, epoch milliseconds
      * @param status the target's status, or {@code null} when it failed
+     * @param httpVersion the protocol of the target's response ({@code HTTP/2}, {@code HTTP/1.1}), or
+     * {@code null} when it failed
      * @param error the error code, or {@code null} when it got a response
      */
     public record Finished(long sequence, long id, long finishedAt, String method, String url, Integer status,
-            String error, Long bodyBytes, FetchResult.PhaseTimes timings) {
+            String httpVersion, String error, Long bodyBytes, FetchResult.PhaseTimes timings) {
     }
 
     private final int capacity;
@@ -31,7 +33,7 @@ public final class RecentTransfers {
     synchronized void add(long id, String method, FetchResult result) {
         String error = (result.error() != null) ? result.error().code() : null;
         this.finished.addLast(new Finished(++this.sequence, id, System.currentTimeMillis(), method, result.url(),
-                result.status(), error, result.bodyBytes(), result.timings()));
+                result.status(), result.httpVersion(), error, result.bodyBytes(), result.timings()));
         if (this.finished.size() > this.capacity) {
             this.finished.removeFirst();
         }

@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
+import dev.multifetch.autoconfigure.HttpVersionNames;
+import dev.multifetch.core.HttpVersion;
 import dev.multifetch.sample.SampleProperties;
 import dev.multifetch.sample.guard.UrlGate;
 
@@ -62,13 +65,14 @@ public final class RequestValidator {
             checks.range("maxBodyBytes", spec.maxBodyBytes(), 0, maxBodyCap, "multifetch.sample.limits.max-body-size");
         }
         List<String> codings = checkCodings(spec.acceptEncoding(), checks);
+        HttpVersion httpVersion = checkHttpVersion(spec.httpVersion(), checks);
         if (checks.failed()) {
             return null;
         }
         return new FetchPlan(spec.url(), method, headers, spec.body(), maxRedirects,
                 (timeout != null) ? timeout : this.limits.getDefaultTimeout(), connectTimeout,
                 (spec.lowSpeedLimit() != null) ? spec.lowSpeedLimit() : 0, lowSpeedTime,
-                (spec.maxBodyBytes() != null) ? spec.maxBodyBytes() : maxBodyCap, codings);
+                (spec.maxBodyBytes() != null) ? spec.maxBodyBytes() : maxBodyCap, codings, httpVersion);
     }
 
     private static String checkMethod(String method, Checks checks) {
@@ -153,6 +157,18 @@ public final class RequestValidator {
             }
         }
         return accepted;
+    }
+
+    /** The version named, {@code null} (the engine's) when absent; names as multifetch.http-version takes them. */
+    private static HttpVersion checkHttpVersion(String name, Checks checks) {
+        if (name == null) {
+            return null;
+        }
+        Optional<HttpVersion> version = HttpVersionNames.parse(name);
+        if (version.isEmpty()) {
+            checks.fail("httpVersion", "http-version", HttpVersionNames.notOneOf(name));
+        }
+        return version.orElse(null);
     }
 
     private static boolean isToken(String s) {

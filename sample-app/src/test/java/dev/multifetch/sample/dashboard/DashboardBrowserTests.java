@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The live dashboard in a real headless Chromium (Debian's chromium and chromium-driver): while a
- * slow batch runs the running-handles tile shows more than zero, and zero again after it. Skipped
+ * slow batch runs the running-handles tile shows more than zero, and zero again after it; the
+ * HTTP/2 tile reads the starter's gauges, and each recent transfer shows its protocol. Skipped
  * when /usr/bin/chromedriver is missing; {@code .ci/run} installs it. Screenshots are left in
  * {@code target/dashboard-*.png}.
  */
@@ -94,7 +95,9 @@ class DashboardBrowserTests extends LocalAppTests {
             waitFor("running handles back at zero", (page) -> text("running").equals("0")
                     && page.findElements(By.cssSelector("#recent tbody tr")).size() >= 3);
             assertThat(text("pending")).isEqualTo("0");
+            assertThat(text("http2")).isEqualTo("0 / 0");
             assertThat(this.browser.findElement(By.cssSelector("#recent tbody tr td.url")).getText()).contains("/slow/");
+            assertThat(this.browser.findElement(By.cssSelector("#recent tbody tr td.protocol")).getText()).isEqualTo("HTTP/1.1");
             screenshot("dashboard-after.png");
         }
     }

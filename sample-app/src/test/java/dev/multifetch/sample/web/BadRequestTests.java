@@ -50,6 +50,9 @@ class BadRequestTests extends LocalAppTests {
         "{\"url\": \"http://x/\", \"lowSpeedLimit\": -5}                | lowSpeedLimit    | range",
         "{\"url\": \"http://x/\", \"acceptEncoding\": [\"gzip\", \"br\"]} | acceptEncoding[1] | coding",
         "{\"url\": \"http://x/\", \"timeout\": 5}                       | timeout          | unknown-field",
+        "{\"url\": \"http://x/\", \"httpVersion\": \"http3\"}         | httpVersion      | http-version",
+        "{\"url\": \"http://x/\", \"httpVersion\": \"HTTP/2\"}        | httpVersion      | http-version",
+        "{\"url\": \"http://x/\", \"httpVersion\": \"\"}              | httpVersion      | http-version",
     })
     void fetchRefusesInvalidRequests(String json, String field, String rule) {
         assertProblem(this.client.post("/api/fetch", json), field, rule);
@@ -66,6 +69,7 @@ class BadRequestTests extends LocalAppTests {
         "{\"requests\": [{\"url\": \"http://x/\", \"timeoutMs\": \"x\"}]}    | requests[0].timeoutMs | type",
         "{\"requests\": [{\"url\": \"http://x/\", \"tmeoutMs\": 1}]}         | requests[0].tmeoutMs | unknown-field",
         "{\"requests\": {\"url\": \"http://x/\"}}                            | requests             | type",
+        "{\"requests\": [{\"url\": \"http://x/\", \"httpVersion\": \"h2\"}]} | requests[0].httpVersion | http-version",
     })
     void batchRefusesInvalidRequests(String json, String field, String rule) {
         assertProblem(this.client.post("/api/batch", json), field, rule);
@@ -78,6 +82,15 @@ class BadRequestTests extends LocalAppTests {
 
         JsonNode problem = assertProblem(this.client.post("/api/batch", "{\"requests\": " + requests + "}"), "requests", "max-size");
         assertThat(problem.get("detail").asString()).contains("21").contains("20");
+    }
+
+    @Test
+    void anUnknownHttpVersionIsNamedWithTheValidOnes() {
+        HttpResponse<String> response = this.client.post("/api/fetch", "{\"url\": \"http://x/\", \"httpVersion\": \"http3\"}");
+
+        JsonNode problem = assertProblem(response, "httpVersion", "http-version");
+        assertThat(problem.get("detail").asString())
+            .isEqualTo("httpVersion: \"http3\" is not one of http1.1, http2, http2-prior-knowledge");
     }
 
     @Test

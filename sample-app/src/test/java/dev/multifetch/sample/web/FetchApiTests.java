@@ -19,6 +19,8 @@ import dev.multifetch.sample.LocalAppTests;
 import dev.multifetch.sample.fetch.FetchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +70,19 @@ class FetchApiTests extends LocalAppTests {
             assertThat(request.header("X-Trace")).hasValue("t-1");
             assertThat(request.bodyAsString()).isEqualTo("{\"a\":1}");
             assertThat(request.header("Accept-Encoding")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "http1.1", "http2" })
+    void whenHttpVersionNamedOnCleartextThenTheTargetAnswersOverHttp11(String version) {
+        try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("plain"))) {
+            FetchResult result = this.client.fetch("{\"url\": " + this.client.quote(target.url("/v"))
+                    + ", \"httpVersion\": \"" + version + "\"}");
+
+            assertThat(result.error()).isNull();
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(result.httpVersion()).isEqualTo("HTTP/1.1");
         }
     }
 
@@ -237,6 +252,20 @@ class FetchApiTests extends LocalAppTests {
             assertThat(results).extracting(FetchResult::index).containsExactly(0, 1, 2);
             assertThat(results).extracting(FetchResult::body).containsExactly("slow", "fast", null);
             assertThat(results[2].error().code()).isEqualTo("COULDNT_CONNECT");
+        }
+    }
+
+    @Test
+    void batchItemsTakeAnHttpVersionEach() {
+        try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("v"))) {
+            HttpResponse<String> response = this.client.post("/api/batch", """
+                    {"requests": [{"url": %s, "httpVersion": "http1.1"}, {"url": %s, "httpVersion": "http2"}]}"""
+                .formatted(this.client.quote(target.url("/1")), this.client.quote(target.url("/2"))),
+                    "Accept", "application/json");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            FetchResult[] results = this.jsonMapper.readValue(response.body(), FetchResult[].class);
+            assertThat(results).extracting(FetchResult::httpVersion).containsExactly("HTTP/1.1", "HTTP/1.1");
         }
     }
 

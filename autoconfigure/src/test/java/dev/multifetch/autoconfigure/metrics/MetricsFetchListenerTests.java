@@ -1,0 +1,122 @@
+package dev.multifetch.autoconfigure.metrics;
+
+import dev.multifetch.core.FetchListener;
+import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.Transfer;
+import dev.multifetch.core.http2.ErrorCode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP/2 meters, driven through the listener's methods as the engine calls them. */
+class MetricsFetchListenerTests {
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+
+    private final FetchListener listener = new MetricsFetchListener(this.registry);
+
+    private final Transfer transfer = new Transfer(FetchRequest.get("https://127.0.0.1/"));
+
+    @Test
+    void whenNoHttp2EventYetThenGaugesReadZeroAndCountersAreAbsentOrZero() {
+        assertThat(gauge(Http2Meters.CONNECTIONS)).isZero();
+        assertThat(gauge(Http2Meters.STREAMS_ACTIVE)).isZero();
+        assertThat(this.registry.get(Http2Meters.FLOW_STALLS).counter().count()).isZero();
+        assertThat(this.registry.find(Http2Meters.GOAWAYS).counter()).isNull();
+        assertThat(this.registry.find(Http2Meters.STREAMS_REPLAYED).counter()).isNull();
+    }
+
+    @Test
+    void whenConnectionsAndStreamsOpenAndCloseThenGaugesFollow() {
+        this.listener.http2ConnectionOpened(1);
+        this.listener.http2ConnectionOpened(2);
+        this.listener.streamOpened(this.transfer, 1, 1);
+        this.listener.streamOpened(this.transfer, 1, 3);
+        this.listener.streamOpened(this.transfer, 2, 1);
+        assertThat(gauge(Http2Meters.CONNECTIONS)).isEqualTo(2);
+        assertThat(gauge(Http2Meters.STREAMS_ACTIVE)).isEqualTo(3);
+
+        this.listener.streamClosed(this.transfer, 1, 1, ErrorCode.NO_ERROR);
+        this.listener.streamClosed(this.transfer, 2, 1, ErrorCode.CANCEL);
+        assertThat(gauge(Http2Meters.CONNECTIONS)).isEqualTo(2);
+        assertThat(gauge(Http2Meters.STREAMS_ACTIVE)).isEqualTo(1);
+
+        this.listener.http2ConnectionClosed(2);
+        assertThat(gauge(Http2Meters.CONNECTIONS)).isEqualTo(1);
+        assertThat(gauge(Http2Meters.STREAMS_ACTIVE)).isEqualTo(1);
+    }
+
+    @Test
+    void whenConnectionClosesWithStreamsOpenThenTheyNoLongerCount() {
+        this.listener.http2ConnectionOpened(7);
+        this.listener.streamOpened(this.transfer, 7, 1);
+        this.listener.streamOpened(this.transfer, 7, 3);
+
+        this.listener.http2ConnectionClosed(7);
+        this.listener.streamClosed(this.transfer, 7, 3, ErrorCode.NO_ERROR);
+
+        assertThat(gauge(Http2Meters.CONNECTIONS)).isZero();
+        assertThat(gauge(Http2Meters.STREAMS_ACTIVE)).isZero();
+    }
+
+    @Test
+    void whenStreamOpensOnAConnectionNotAnnouncedThenBothCount() {
+        this.listener.streamOpened(this.transfer, 9, 1);
+
+        assertThat(gauge(Http2Meters.CONNECTIONS)).isEqualTo(1);
+        assertThat(gauge(Http2Meters.STREAMS_ACTIVE)).isEqualTo(1);
+    }
+
+    @Test
+    void whenGoawaysArriveThenTheyCountByErrorName() {
+        this.listener.goawayReceived(1, ErrorCode.NO_ERROR, 5);
+        this.listener.goawayReceived(2, ErrorCode.NO_ERROR, 0);
+        this.listener.goawayReceived(3, ErrorCode.ENHANCE_YOUR_CALM, 1);
+        this.listener.goawayReceived(4, 0xbad, 1);
+
+        assertThat(goaways("NO_ERROR")).isEqualTo(2);
+        assertThat(goaways("ENHANCE_YOUR_CALM")).isEqualTo(1);
+        assertThat(goaways("UNKNOWN")).isEqualTo(1);
+    }
+
+    @Test
+    void whenStreamsAreReplayedThenTheyCountByErrorName() {
+        this.listener.streamReplayed(this.transfer, ErrorCode.REFUSED_STREAM);
+        this.listener.streamReplayed(this.transfer, ErrorCode.REFUSED_STREAM);
+        this.listener.streamReplayed(this.transfer, ErrorCode.HTTP_1_1_REQUIRED);
+
+        assertThat(this.registry.get(Http2Meters.STREAMS_REPLAYED).tag("error", "REFUSED_STREAM").counter().count())
+            .isEqualTo(2);
+        assertThat(this.registry.get(Http2Meters.STREAMS_REPLAYED).tag("error", "HTTP_1_1_REQUIRED").counter().count())
+            .isEqualTo(1);
+    }
+
+    @Test
+    void whenFlowControlStallsThenTheyAreCounted() {
+        this.listener.flowControlStalled(this.transfer, 1);
+        this.listener.flowControlStalled(this.transfer, 3);
+
+        assertThat(this.registry.get(Http2Meters.FLOW_STALLS).counter().count()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "0, NO_ERROR", "1, PROTOCOL_ERROR", "2, INTERNAL_ERROR", "3, FLOW_CONTROL_ERROR",
+            "4, SETTINGS_TIMEOUT", "5, STREAM_CLOSED", "6, FRAME_SIZE_ERROR", "7, REFUSED_STREAM", "8, CANCEL",
+            "9, COMPRESSION_ERROR", "10, CONNECT_ERROR", "11, ENHANCE_YOUR_CALM", "12, INADEQUATE_SECURITY",
+            "13, HTTP_1_1_REQUIRED", "14, UNKNOWN", "-1, UNKNOWN", "4294967295, UNKNOWN" })
+    void whenErrorCodeNamedThenItIsTheRfcNameOrUnknown(long code, String name) {
+        assertThat(Http2Meters.errorName(code)).isEqualTo(name);
+    }
+
+    private double gauge(String name) {
+        return this.registry.get(name).gauge().value();
+    }
+
+    private double goaways(String error) {
+        return this.registry.get(Http2Meters.GOAWAYS).tag("error", error).counter().count();
+    }
+}

@@ -74,6 +74,7 @@ final class Http2Exchange implements Exchange {
         boolean endStream = body == null || body.length() == 0;
         List<Map.Entry<String, String>> fields = RequestFields.of(t.hop, t.target, multi.options().userAgent());
         s.stream = h2.openStream(fields, endStream, s);
+        t.bytesSent += s.stream.headerBytesSent();
         if (!endStream) {
             t.upload = body.bytes() != null ? null : new UploadPhase.Upload(body);
             s.inline = body.bytes() != null ? ByteBuffer.wrap(body.bytes()) : null;
@@ -285,6 +286,7 @@ final class Http2Exchange implements Exchange {
         long replayCode;
         String replayReason;
         long closeCode;
+        long headerBytesCounted;
 
         State(Transfer t, Http2Connection connection, ResponseEvents events) {
             this.t = t;
@@ -310,6 +312,8 @@ final class Http2Exchange implements Exchange {
         @Override
         public void onHeaders(Http2Stream s, List<Map.Entry<String, String>> fields, boolean endStream) throws Http2Exception {
             anyByte = true;
+            t.bytesReceived += s.headerBytesReceived() - headerBytesCounted;
+            headerBytesCounted = s.headerBytesReceived();
             long now = multi.now();
             t.lastReadNanos = now;
             if (!t.hopStarttransfer) {

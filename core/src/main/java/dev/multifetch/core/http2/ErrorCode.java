@@ -32,4 +32,9 @@ public final class ErrorCode {
         String hex = "0x" + Long.toHexString(code);
         return code >= 0 && code < NAMES.length ? NAMES[(int) code] + " (" + hex + ")" : "unknown error code " + hex;
     }
+
+    /** The code's RFC 9113 name, such as {@code REFUSED_STREAM}, or {@code UNKNOWN} for a code outside the table. */
+    public static String name(long code) {
+        return code >= 0 && code < NAMES.length ? NAMES[(int) code] : "UNKNOWN";
+    }
 }

@@ -170,7 +170,9 @@ public final class Http2Connection {
         for (Map.Entry<String, String> f : requestFields) {
             encoder.field(f.getKey(), f.getValue(), block);
         }
+        int before = out.size();
         FrameWriter.headers(out, id, endStream, block.array(), 0, block.size(), peerMaxFrameSize);
+        s.headerBytesSent = out.size() - before;
         s.localEnded = endStream;
         return s;
     }

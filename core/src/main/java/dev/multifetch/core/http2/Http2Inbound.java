@@ -93,6 +93,7 @@ final class Http2Inbound implements FrameHandler {
     @Override
     public boolean headers(int streamId, boolean endStream, ByteBuffer headerBlock) throws Http2Exception {
         c.fields.clear();
+        int blockBytes = headerBlock.remaining();
         // decoded even for a stream already c.closed: the HPACK table must stay in step
         c.decoder.decode(headerBlock, (name, value) -> c.fields.add(new AbstractMap.SimpleImmutableEntry<>(name, value)));
         c.uselessFrames = 0;
@@ -104,6 +105,7 @@ final class Http2Inbound implements FrameHandler {
             c.streamError(s, ErrorCode.STREAM_CLOSED, "HEADERS on stream " + streamId + " after END_STREAM");
             return true;
         }
+        s.headerBytesReceived += blockBytes;
         List<Map.Entry<String, String>> copy = List.copyOf(c.fields);
         if (!s.finalHeadSeen) {
             int status = FieldRules.checkHeadOrFail(s, copy, c);

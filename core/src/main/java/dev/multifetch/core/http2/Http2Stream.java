@@ -18,6 +18,9 @@ public final class Http2Stream {
     boolean finalHeadSeen;
     boolean writeBlocked;
     int interimCount;
+    /** Frame bytes of the header blocks sent and received on this stream. */
+    long headerBytesSent;
+    long headerBytesReceived;
 
     Http2Stream(int id, StreamHandler handler, long sendWindow, int receiveWindow) {
         this.id = id;
@@ -39,6 +42,16 @@ public final class Http2Stream {
     /** Whether we sent END_STREAM. */
     public boolean localEnded() {
         return localEnded;
+    }
+
+    /** Bytes of HEADERS and CONTINUATION frames sent for this stream's request. */
+    public long headerBytesSent() {
+        return headerBytesSent;
+    }
+
+    /** Bytes of header blocks received on this stream (heads, interim heads and trailers). */
+    public long headerBytesReceived() {
+        return headerBytesReceived;
     }
 
     /** How many bytes of body the peer lets us send on this stream now (may be negative). */

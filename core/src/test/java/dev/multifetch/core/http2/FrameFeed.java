@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * Feeds bytes to a fresh {@link FrameReader} in pieces, as socket reads would bring them, and
  * writes down what came of it: every callback, every stream error (after which it reads on), the
- * connection error that ends it, and whether a frame or header block was left unfinished. After
- * every read it checks that the reader's buffers stay within its limits.
+ * connection error that ends it, and whether a frame or header block was left unfinished. It
+ * checks that every error message starts by naming the frame and its stream, and after every read
+ * that the reader's buffers stay within its limits.
  */
 final class FrameFeed {
 
@@ -46,6 +47,7 @@ final class FrameFeed {
                 try {
                     reader.read(src, handler);
                 } catch (Http2Exception e) {
+                    assertThat(e.getMessage()).as("message of %s", e).matches("(\\S+|type 0x\\p{XDigit}+) frame on stream \\d+[: ].+");
                     handler.note((e.isConnectionError() ? "connection error " : "stream error on " + e.streamId() + " ")
                             + ErrorCode.describe(e.errorCode()) + ": " + e.getMessage());
                     if (e.isConnectionError()) {

@@ -152,6 +152,7 @@ public final class FrameReader {
 
     /** Completes the buffered frame from {@code src} and delivers it; false when src ran out or the handler paused. */
     private boolean readPartial(ByteBuffer src, FrameHandler handler) throws Http2Exception {
+        partialView.clear(); // the last frame's view narrowed it, and absolute reads respect the limit
         if (!headerRead) {
             fill(src, HEADER_LENGTH);
             if (partialLength < HEADER_LENGTH) {

@@ -73,8 +73,8 @@ final class HeaderBlockAssembler {
                     + ": only CONTINUATION frames of that stream may follow until END_HEADERS (RFC 9113 section 6.10)");
         }
         if (continuations >= maxContinuations) {
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "CONTINUATION flood: CONTINUATION frame "
-                    + (continuations + 1) + " of the header block on stream " + streamId + " is over the limit of "
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "CONTINUATION frame on stream " + streamId
+                    + ": CONTINUATION flood, frame " + (continuations + 1) + " of one header block is over the limit of "
                     + maxContinuations);
         }
         if (length > maxBytes - size) {

@@ -219,7 +219,7 @@ class FrameReaderRulesTests {
 
         assertThat(accepted).isEqualTo(MAX_CONTINUATIONS);
         assertConnectionError(thrown, ErrorCode.ENHANCE_YOUR_CALM,
-                "CONTINUATION flood: CONTINUATION frame 9 of the header block on stream 1 is over the limit of 8");
+                "CONTINUATION frame on stream 1: CONTINUATION flood, frame 9 of one header block is over the limit of 8");
     }
 
     @Test

@@ -65,8 +65,7 @@ class HpackDecoderHostileTests {
             literal(block, 0x40, "x", Integer.toString(i));
         }
 
-        assertThatThrownBy(() -> roomy.decode(ByteBuffer.wrap(block.toByteArray()), (name, value) -> { }))
-                .satisfies(e -> assertCode(e, ErrorCode.ENHANCE_YOUR_CALM))
+        assertFailure(roomy, block.toByteArray(), ErrorCode.ENHANCE_YOUR_CALM)
                 .hasMessageContaining("more than 512 fields to the HPACK dynamic table");
     }
 
@@ -76,8 +75,7 @@ class HpackDecoderHostileTests {
         ByteOutput block = new ByteOutput(128);
         literal(block, 0x00, "n", "v".repeat(68)); // 1 + 68 + 32 = 101
 
-        assertThatThrownBy(() -> strict.decode(ByteBuffer.wrap(block.toByteArray()), (name, value) -> { }))
-                .satisfies(e -> assertCode(e, ErrorCode.ENHANCE_YOUR_CALM))
+        assertFailure(strict, block.toByteArray(), ErrorCode.ENHANCE_YOUR_CALM)
                 .hasMessageContaining("exceeds 100 decoded bytes (HPACK bomb?) at field 1");
     }
 
@@ -87,14 +85,14 @@ class HpackDecoderHostileTests {
         byte[] head = hex("00 01 6e e7"); // literal name "n", then a Huffman value of 103 bytes
         byte[] block = Arrays.copyOf(head, head.length + 103);
 
-        assertThatThrownBy(() -> strict.decode(ByteBuffer.wrap(block), (name, value) -> { }))
-                .satisfies(e -> assertCode(e, ErrorCode.ENHANCE_YOUR_CALM))
+        assertFailure(strict, block, ErrorCode.ENHANCE_YOUR_CALM)
                 .hasMessageContaining("Huffman string of 103 encoded bytes exceeds the header block limit of 100");
     }
 
     @Test
     void whenAnIntegerOverflowsThirtyOneBitsThenCompressionError() {
-        assertFailure(hex("ff ff ff ff ff 0f"), ErrorCode.COMPRESSION_ERROR).hasMessageContaining("HPACK integer exceeds 2^31-1");
+        assertFailure(hex("ff ff ff ff ff 0f"), ErrorCode.COMPRESSION_ERROR)
+                .hasMessageContaining("HPACK integer exceeds 2^31-1");
         assertFailure(hex("ff ff ff ff ff ff ff ff ff ff ff"), ErrorCode.COMPRESSION_ERROR)
                 .hasMessageContaining("HPACK integer exceeds 2^31-1");
     }
@@ -221,12 +219,14 @@ class HpackDecoderHostileTests {
         assertThatThrownBy(() -> new HpackDecoder(4096, 100, 0)).hasMessage("maxFields < 1: 0");
     }
 
+    /** Decodes {@code block} with this test's decoder, its fields into {@link #decoded}; the failure. */
     private AbstractThrowableAssert<?, ? extends Throwable> assertFailure(byte[] block, long code) {
-        return assertThatThrownBy(() -> decodeInto(decoded, block)).satisfies(e -> assertCode(e, code));
+        return assertFailure(decoder, block, code);
     }
 
-    private void decodeInto(List<String> into, byte[] block) throws Http2Exception {
-        decoder.decode(ByteBuffer.wrap(block), (name, value) -> into.add(name + ": " + value));
+    private AbstractThrowableAssert<?, ? extends Throwable> assertFailure(HpackDecoder with, byte[] block, long code) {
+        return assertThatThrownBy(() -> with.decode(ByteBuffer.wrap(block),
+                (name, value) -> decoded.add(name + ": " + value))).satisfies(e -> assertCode(e, code));
     }
 
     private static void assertCode(Throwable e, long code) {

@@ -110,7 +110,7 @@ final class RecordingHandler implements FrameHandler {
             if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
                 sb.append((char) c);
             } else {
-                sb.append(String.format("\\x%02x", c));
+                sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
             }
         }
         return sb.append('"').toString();

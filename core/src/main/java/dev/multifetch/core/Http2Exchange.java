@@ -256,10 +256,6 @@ final class Http2Exchange implements Exchange {
         if (!s.stream.isClosed()) {
             c.http2().reset(s.stream, code);
         }
-        long id = c.id();
-        int streamId = s.stream.id();
-        long result = s.closeCode;
-        runner.listen(t, l -> l.streamClosed(t, id, streamId, result));
     }
 
     // ---- the stream's side ----
@@ -287,9 +283,11 @@ final class Http2Exchange implements Exchange {
         String replayReason;
         long closeCode;
         long headerBytesCounted;
+        final long connectionId;
 
         State(Transfer t, Http2Connection connection, ResponseEvents events) {
             this.t = t;
+            this.connectionId = t.conn.id();
             this.connection = connection;
             this.events = events;
         }
@@ -417,7 +415,6 @@ final class Http2Exchange implements Exchange {
 
         @Override
         public void onClosed(Http2Stream s, long errorCode, boolean unprocessed, boolean connectionError, String message) {
-            closeCode = errorCode;
             if (failure == null && !replay) {
                 boolean safeToRepeat = connectionError && !anyByte && t.reusedConnection && IDEMPOTENT.contains(t.hop.method());
                 if (unprocessed || errorCode == ErrorCode.HTTP_1_1_REQUIRED || safeToRepeat) {
@@ -429,6 +426,12 @@ final class Http2Exchange implements Exchange {
                 }
             }
             wake();
+        }
+
+        @Override
+        public void onStreamEnd(Http2Stream s, long errorCode) {
+            closeCode = errorCode;
+            runner.listen(t, l -> l.streamClosed(t, connectionId, s.id(), errorCode));
         }
 
         @Override

@@ -230,6 +230,7 @@ public final class Http2Connection {
             return;
         }
         FrameWriter.rstStream(out, s.id, errorCode);
+        s.endCode = errorCode;
         closeStream(s);
     }
 
@@ -329,6 +330,7 @@ public final class Http2Connection {
 
     private void failAll(long errorCode, boolean unprocessed, String message) {
         for (Http2Stream s : new ArrayList<>(streams.values())) {
+            s.endCode = errorCode;
             closeStream(s);
             s.handler.onClosed(s, errorCode, unprocessed, true, message);
         }
@@ -338,6 +340,7 @@ public final class Http2Connection {
     void closeStream(Http2Stream s) {
         if (!s.closed) {
             s.closed = true;
+            s.handler.onStreamEnd(s, s.endCode);
             streams.remove(s.id);
             if (s.writeBlocked) {
                 blockedStreams--;
@@ -352,6 +355,7 @@ public final class Http2Connection {
             return;
         }
         FrameWriter.rstStream(out, s.id, errorCode);
+        s.endCode = errorCode;
         closeStream(s);
         s.handler.onClosed(s, errorCode, false, false, message + " (" + ErrorCode.describe(errorCode) + ")");
     }

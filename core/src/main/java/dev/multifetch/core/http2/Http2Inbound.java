@@ -183,9 +183,10 @@ final class Http2Inbound implements FrameHandler {
     public boolean rstStream(int streamId, long errorCode) throws Http2Exception {
         Http2Stream s = stream(streamId, "RST_STREAM");
         if (s == null) {
-            useless("RST_STREAM on c.closed stream " + streamId);
+            useless("RST_STREAM on closed stream " + streamId);
             return true;
         }
+        s.endCode = errorCode;
         c.closeStream(s);
         boolean unprocessed = errorCode == ErrorCode.REFUSED_STREAM;
         s.handler.onClosed(s, errorCode, unprocessed, false, "the server reset stream " + streamId + " with "
@@ -269,6 +270,7 @@ final class Http2Inbound implements FrameHandler {
                 + (debug.isEmpty() ? "" : " (" + FieldRules.Quote.clip(debug) + ")");
         for (Http2Stream s : new ArrayList<>(c.streams.values())) {
             if (s.id > lastStreamId) {
+                s.endCode = ErrorCode.REFUSED_STREAM;
                 c.closeStream(s);
                 s.handler.onClosed(s, errorCode == ErrorCode.HTTP_1_1_REQUIRED ? errorCode : ErrorCode.REFUSED_STREAM,
                         true, true, "stream " + s.id + " was not processed: " + why);
@@ -294,7 +296,7 @@ final class Http2Inbound implements FrameHandler {
         }
         Http2Stream s = stream(streamId, "WINDOW_UPDATE");
         if (s == null) {
-            useless("WINDOW_UPDATE on c.closed stream " + streamId);
+            useless("WINDOW_UPDATE on closed stream " + streamId);
             return true;
         }
         s.sendWindow += increment;

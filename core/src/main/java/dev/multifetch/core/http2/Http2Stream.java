@@ -18,6 +18,8 @@ public final class Http2Stream {
     boolean finalHeadSeen;
     boolean writeBlocked;
     int interimCount;
+    /** The error code the stream ended with: 0 when it ended well, else its RST_STREAM or GOAWAY code. */
+    long endCode;
     /** Frame bytes of the header blocks sent and received on this stream. */
     long headerBytesSent;
     long headerBytesReceived;

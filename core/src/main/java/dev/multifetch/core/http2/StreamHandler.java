@@ -33,6 +33,12 @@ public interface StreamHandler {
      */
     void onClosed(Http2Stream stream, long errorCode, boolean unprocessed, boolean connectionError, String message);
 
+    /**
+     * The stream is closed, well ({@code errorCode} 0) or not; called once per stream, as it
+     * leaves the connection's count of open streams (before {@link #onClosed} for an abnormal end).
+     */
+    void onStreamEnd(Http2Stream stream, long errorCode);
+
     /** The stream's send window opened: a body that was waiting may go on. */
     void onWritable(Http2Stream stream);
 }

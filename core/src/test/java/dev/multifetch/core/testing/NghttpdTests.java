@@ -7,19 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multifetch.core.testing.RawH2Client.Response;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** nghttpd started by the fixture, checked with the fixtures' raw client and the JDK's HttpClient. */
+/** nghttpd started by the fixture, checked with the fixtures' raw client. */
 @Timeout(60)
 class NghttpdTests {
 
@@ -65,21 +60,6 @@ class NghttpdTests {
             assertThat(client.get("/1k").body()).isEqualTo(server.content("/1k"));
             assertThat(server.url("/")).startsWith("https://127.0.0.1:");
             assertThat(server.tlsConfig()).isNotNull();
-        }
-    }
-
-    @Test
-    @LeakCheckExtension.Unchecked("the JDK 17 HttpClient has no close(): its selector goes when the client is collected")
-    void whenStartedWithTlsThenTheJdkClientGetsTheFileOverHttp2() throws Exception {
-        try (Nghttpd server = Nghttpd.builder().tls().file("/64k", 64 * 1024).start()) {
-            HttpClient client = HttpClient.newBuilder().sslContext(server.sslContext()).version(HttpClient.Version.HTTP_2)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
-
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(server.url("/64k")))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
-
-            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
-            assertThat(response.body()).isEqualTo(server.content("/64k"));
         }
     }
 

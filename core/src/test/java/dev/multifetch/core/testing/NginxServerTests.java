@@ -7,49 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multifetch.core.testing.H2Frames.Frame;
 import dev.multifetch.core.testing.NginxServer.Mode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** nginx started by the fixture, checked with the fixtures' raw client and the JDK's HttpClient. */
+/** nginx started by the fixture, checked with the fixtures' raw client (ALPN's HTTP/1.1 fallback is checked with the engine itself). */
 @Timeout(60)
 class NginxServerTests {
-
-    private static final String NO_CLOSE = "the JDK 17 HttpClient has no close(): its selector goes when the client is collected";
-
-    private static HttpResponse<byte[]> jdkGet(NginxServer server, String path) throws Exception {
-        HttpClient client = HttpClient.newBuilder().sslContext(server.sslContext()).version(HttpClient.Version.HTTP_2)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        return client.send(HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    @Test
-    @LeakCheckExtension.Unchecked(NO_CLOSE)
-    void whenTlsWithHttp2ThenTheJdkClientGetsAFileOverHttp2() throws Exception {
-        try (NginxServer server = NginxServer.builder().mode(Mode.TLS_H2).file("/64k", 64 * 1024).start()) {
-            HttpResponse<byte[]> response = jdkGet(server, "/64k");
-
-            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
-            assertThat(response.body()).isEqualTo(server.content("/64k"));
-            assertThat(server.awaitRequestCount(1)).singleElement().asString().contains("HTTP/2.0 \"GET /64k HTTP/2.0\" 200");
-        }
-    }
-
-    @Test
-    @LeakCheckExtension.Unchecked(NO_CLOSE)
-    void whenTlsWithoutHttp2ThenTheJdkClientFallsBackToHttp11() throws Exception {
-        try (NginxServer server = NginxServer.builder().mode(Mode.TLS_HTTP11).start()) {
-            HttpResponse<byte[]> response = jdkGet(server, "/hello");
-
-            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
-            assertThat(new String(response.body())).isEqualTo("hello");
-        }
-    }
 
     @Test
     void whenTlsWithHttp2ThenAlpnPicksH2ForTheRawClient() throws Exception {

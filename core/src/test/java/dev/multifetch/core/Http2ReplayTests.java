@@ -168,7 +168,8 @@ class Http2ReplayTests {
         try (H2ScriptedServer server = new H2ScriptedServer(conn -> {
             conn.handshake(Map.of());
             Request r = conn.awaitRequest();
-            conn.sendGoAway(0, H2Frames.NO_ERROR, "");
+            // the request's stream stays below the first GOAWAY, so the connection is still open for the second
+            conn.sendGoAway(r.streamId(), H2Frames.NO_ERROR, "");
             conn.sendGoAway(r.streamId() + 2, H2Frames.NO_ERROR, "");
         }); FetchEngine engine = FetchEngine.builder().options(MultiOptions.builder()
                 .httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).maxHostConnections(1).timeout(Duration.ofSeconds(5)).build()).build()) {

@@ -5,8 +5,6 @@ import static dev.multifetch.core.testing.H2Frames.DATA;
 import static dev.multifetch.core.testing.H2Frames.FLAG_ACK;
 import static dev.multifetch.core.testing.H2Frames.FLAG_END_HEADERS;
 import static dev.multifetch.core.testing.H2Frames.FLAG_END_STREAM;
-import static dev.multifetch.core.testing.H2Frames.FLAG_PADDED;
-import static dev.multifetch.core.testing.H2Frames.FLAG_PRIORITY;
 import static dev.multifetch.core.testing.H2Frames.HEADERS;
 import static dev.multifetch.core.testing.H2Frames.RST_STREAM;
 import static dev.multifetch.core.testing.H2Frames.SETTINGS;
@@ -212,7 +210,7 @@ public final class H2Conn {
                 }
                 case DATA -> {
                     bodies.computeIfAbsent(frame.streamId(), s -> new ByteArrayOutputStream())
-                            .writeBytes(dataOf(frame.payload(), frame.flags()));
+                            .writeBytes(frame.data());
                     if (frame.has(FLAG_END_STREAM)) {
                         endStream(frame.streamId(), clientEnded);
                     }
@@ -237,12 +235,10 @@ public final class H2Conn {
             block = new ByteArrayOutputStream();
             blockStream = frame.streamId();
             blockEndsStream = frame.has(FLAG_END_STREAM);
-            block.writeBytes(headerFragment(frame));
         } else if (block == null || frame.streamId() != blockStream) {
             throw new IOException("CONTINUATION on stream " + frame.streamId() + " outside a header block");
-        } else {
-            block.writeBytes(frame.payload());
         }
+        block.writeBytes(frame.headerBlockFragment());
         if (!frame.has(FLAG_END_HEADERS)) {
             return null;
         }
@@ -262,18 +258,6 @@ public final class H2Conn {
             }
             return new Request(blockStream, fields, blockEndsStream);
         }
-    }
-
-    private static byte[] headerFragment(Frame frame) {
-        byte[] p = frame.payload();
-        int start = frame.has(FLAG_PADDED) ? 1 : 0;
-        int end = p.length - (frame.has(FLAG_PADDED) ? p[0] & 0xFF : 0);
-        start += frame.has(FLAG_PRIORITY) ? 5 : 0;
-        return Arrays.copyOfRange(p, start, end);
-    }
-
-    private static byte[] dataOf(byte[] payload, int flags) {
-        return (flags & FLAG_PADDED) == 0 ? payload : Arrays.copyOfRange(payload, 1, payload.length - (payload[0] & 0xFF));
     }
 
     private void open(int streamId) {

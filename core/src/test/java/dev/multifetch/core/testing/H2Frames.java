@@ -70,6 +70,26 @@ public final class H2Frames {
             return (flags & flag) == flag;
         }
 
+        /** The header block fragment of a HEADERS frame (padding and priority removed) or a CONTINUATION. */
+        public byte[] headerBlockFragment() {
+            if (type == CONTINUATION) {
+                return payload.clone();
+            }
+            requireType(HEADERS);
+            int start = (has(FLAG_PADDED) ? 1 : 0) + (has(FLAG_PRIORITY) ? 5 : 0);
+            return Arrays.copyOfRange(payload, start, payload.length - padding());
+        }
+
+        /** The data of a DATA frame, padding removed. */
+        public byte[] data() {
+            requireType(DATA);
+            return Arrays.copyOfRange(payload, has(FLAG_PADDED) ? 1 : 0, payload.length - padding());
+        }
+
+        private int padding() {
+            return has(FLAG_PADDED) ? payload[0] & 0xFF : 0;
+        }
+
         /** The error code of a RST_STREAM or GOAWAY frame. */
         public long errorCode() {
             return switch (type) {

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.multifetch.core.testing.H2Frames.Frame;
 import dev.multifetch.core.testing.H2ScriptedServer.Request;
 import dev.multifetch.core.testing.RawH2Client.Response;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -89,6 +90,29 @@ class H2ScriptedServerTests {
             assertThat(requests.get(2).path()).isEqualTo("/index.html");
             assertThat(requests.get(2).header("custom-key")).hasValue("custom-value");
             assertThat(conn.peakOpenStreams()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void whenTheClientPadsAndPrioritisesThenPaddingAndPriorityAreStrippedFromBlockAndBody() throws Exception {
+        try (H2ScriptedServer server = new H2ScriptedServer(conn -> conn.handshake(Map.of()));
+             RawH2Client client = RawH2Client.cleartext(server.port())) {
+            byte[] block = H2Hpack.encode(List.of(Map.entry(":method", "PUT"), Map.entry(":path", "/p")));
+            ByteArrayOutputStream headers = new ByteArrayOutputStream();
+            headers.write(2);
+            headers.writeBytes(new byte[] {0, 0, 0, 0, 16});
+            headers.writeBytes(block);
+            headers.writeBytes(new byte[2]);
+            client.sendRaw(H2Frames.frame(HEADERS, FLAG_END_HEADERS | H2Frames.FLAG_PADDED | H2Frames.FLAG_PRIORITY, 1,
+                    headers.toByteArray()));
+            client.sendRaw(H2Frames.frame(H2Frames.DATA, FLAG_END_STREAM | H2Frames.FLAG_PADDED, 1,
+                    new byte[] {3, 'a', 'b', 0, 0, 0}));
+            H2Conn conn = server.awaitConnection(1);
+
+            conn.awaitReceived(f -> f.type() == H2Frames.DATA, WAIT);
+            assertThat(conn.requests()).singleElement().extracting(Request::path).isEqualTo("/p");
+            assertThat(conn.body(1)).containsExactly('a', 'b');
+            assertThat(conn.clientEnded(1)).isTrue();
         }
     }
 

@@ -187,7 +187,7 @@ public final class RawH2Client implements AutoCloseable {
                     trailers = fields;
                 }
             } else if (frame.type() == H2Frames.DATA) {
-                body.writeBytes(frame.payload());
+                body.writeBytes(frame.data());
             }
             if (frame.has(FLAG_END_STREAM) && (frame.type() == H2Frames.DATA || frame.type() == H2Frames.HEADERS)) {
                 return new Response(stream, head, body.toByteArray(), trailers);
@@ -197,17 +197,14 @@ public final class RawH2Client implements AutoCloseable {
 
     /** The header block of a HEADERS frame and the CONTINUATIONs after it. */
     private byte[] headerBlock(Frame headers) throws IOException {
-        if (headers.has(H2Frames.FLAG_PADDED) || headers.has(H2Frames.FLAG_PRIORITY)) {
-            throw new IOException("padded or prioritised HEADERS are not read by this client: " + headers);
-        }
         ByteArrayOutputStream block = new ByteArrayOutputStream();
-        block.writeBytes(headers.payload());
+        block.writeBytes(headers.headerBlockFragment());
         for (Frame f = headers; !f.has(FLAG_END_HEADERS); ) {
             f = read();
             if (f.type() != H2Frames.CONTINUATION) {
                 throw new IOException("expected CONTINUATION but read " + f);
             }
-            block.writeBytes(f.payload());
+            block.writeBytes(f.headerBlockFragment());
         }
         return block.toByteArray();
     }

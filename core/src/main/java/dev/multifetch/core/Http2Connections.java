@@ -78,6 +78,9 @@ final class Http2Connections {
                 continue;
             }
             Http2Connection h2 = c.http2();
+            if (c.awaitingSettings() && (h2.settingsReceived() || h2.isClosed())) {
+                settingsKnown(c);
+            }
             boolean drained;
             try {
                 drained = h2.flush();
@@ -100,6 +103,13 @@ final class Http2Connections {
         }
     }
 
+    /** The transfers waiting for this connection (PIPEWAIT) learn how many streams it takes. */
+    private void settingsKnown(Connection c) {
+        c.awaitingSettings(false);
+        pool.multiplexSetupEnded(c.origin());
+        multi.slotFreed(c.origin());
+    }
+
     private void close(Connection c) {
         pool.removeIdle(c);
         multi.closeConnection(c);
@@ -108,6 +118,9 @@ final class Http2Connections {
     /** Called as the multi handle closes {@code c}: a polite GOAWAY if it can still go out. */
     void closing(Connection c) {
         Http2Connection h2 = c.http2();
+        if (c.awaitingSettings()) {
+            settingsKnown(c);
+        }
         pool.removeMultiplexed(c);
         h2.close();
         try {

@@ -195,7 +195,6 @@ final class TransferRunner {
      * multiplexes get a look either way.
      */
     boolean protocolReady(Transfer t, javax.net.ssl.SSLEngine tls) {
-        endMultiplexSetup(t);
         HttpVersion version = multi.http2().versionFor(t);
         boolean h2 = version == HttpVersion.HTTP_2_PRIOR_KNOWLEDGE;
         if (tls != null && version != HttpVersion.HTTP_1_1) {
@@ -207,10 +206,14 @@ final class TransferRunner {
             }
         }
         if (!h2) {
+            endMultiplexSetup(t);
             t.exchange = http1;
             transition(t, TransferState.DO);
             return true;
         }
+        // PIPEWAIT goes on until the server's SETTINGS say how many streams the connection takes
+        t.multiplexSetup = false;
+        t.conn.awaitingSettings(true);
         multi.http2().start(t.conn).reserve();
         t.exchange = http2;
         transition(t, TransferState.DO);

@@ -193,13 +193,20 @@ class Http2HostileServerTests {
     @Test
     @Timeout(30)
     void zeroWindowForeverEndsAtTheTransfersTimeout() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger bodyBytes = new java.util.concurrent.atomic.AtomicInteger(-1);
         try (H2ScriptedServer hostile = new H2ScriptedServer(conn -> {
             conn.handshake(Map.of(H2Frames.SETTINGS_INITIAL_WINDOW_SIZE, 0L));
-            conn.awaitRequest();
+            conn.respond(conn.awaitRequest(), 200, "warm");
+            Request upload = conn.awaitRequest();
+            conn.awaitFrame(f -> f.type() == H2Frames.RST_STREAM && f.streamId() == upload.streamId());
+            bodyBytes.set(conn.body(upload.streamId()).length);
         })) {
+            engine.fetch(FetchRequest.get(hostile.url("/warm"))).get(20, TimeUnit.SECONDS);
             CompletableFuture<FetchResponse> future = engine.fetch(FetchRequest.builder(hostile.url("/upload"))
                     .post("never sent".getBytes(StandardCharsets.UTF_8)).timeout(Duration.ofMillis(500)).build());
             assertFails(() -> future.get(20, TimeUnit.SECONDS), FetchError.OPERATION_TIMEDOUT, "timed out");
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> bodyBytes.get() >= 0);
+            assertThat(bodyBytes.get()).as("body bytes sent into a zero window before the reset").isZero();
         }
     }
 

@@ -80,6 +80,8 @@ class Http2NegotiationTests {
         List<Integer> dataAfterChange = new CopyOnWriteArrayList<>();
         try (H2ScriptedServer server = new H2ScriptedServer(conn -> {
             conn.handshake(Map.of(H2Frames.SETTINGS_INITIAL_WINDOW_SIZE, 100L));
+            // the first request only makes sure the client knows our window before the upload
+            conn.respond(conn.awaitRequest(), 200, "warm");
             Request r = conn.awaitRequest();
             int received = 0;
             while (received < 100) {
@@ -102,6 +104,7 @@ class Http2NegotiationTests {
             conn.respond(r, 200, "got " + (received + first.data().length + rest));
         }); FetchEngine engine = FetchEngine.builder().options(MultiOptions.builder()
                 .httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).timeout(Duration.ofSeconds(20)).build()).build()) {
+            engine.fetch(FetchRequest.get(server.url("/warm"))).get(20, TimeUnit.SECONDS);
             FetchResponse r = engine.fetch(FetchRequest.builder(server.url("/up")).post(new byte[300]).build())
                     .get(20, TimeUnit.SECONDS);
 

@@ -61,6 +61,18 @@ public final class Connection {
         this.http2 = session;
     }
 
+    private boolean awaitingSettings;
+
+    /** Whether transfers that may multiplex wait for this HTTP/2 connection's first SETTINGS (PIPEWAIT). */
+    public boolean awaitingSettings() {
+        return awaitingSettings;
+    }
+
+    /** Marks whether transfers wait for this connection's first SETTINGS. */
+    public void awaitingSettings(boolean value) {
+        awaitingSettings = value;
+    }
+
     /** Whether the connection waits to be settled at the end of the current pass (HTTP/2). */
     public boolean touched() {
         return touched;

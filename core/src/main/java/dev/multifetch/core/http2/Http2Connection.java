@@ -143,6 +143,11 @@ public final class Http2Connection {
         return closed || goawayLastStreamId >= 0 || nextStreamId > MAX_STREAM_ID - 2 * reserved;
     }
 
+    /** Whether the server's first SETTINGS arrived: until then only the opening stream may go out. */
+    public boolean settingsReceived() {
+        return settingsReceived;
+    }
+
     /** Whether the connection failed or was closed. */
     public boolean isClosed() {
         return closed;

@@ -3,7 +3,7 @@
 # ceiling) on loopback, and prints a Markdown table of medians with each client's throughput ratio
 # to wrk and to multifetch.
 #
-#   benchmarks/run.sh                  3 interleaved rounds of every scenario (30-35 minutes)
+#   benchmarks/run.sh                  3 interleaved rounds of every HTTP/1.1 scenario (30-35 minutes)
 #   benchmarks/run.sh --quick          1 short round (about 7 minutes)
 #   benchmarks/run.sh --rounds 5 --scenarios "small large" --clients "multifetch apache"
 #   benchmarks/run.sh --jfr            also: multifetch in "small" under JFR, summarised

@@ -394,6 +394,37 @@ wait_quiet() {
     log "the machine stayed busy for ${QUIET_WAIT:-30} s; running anyway (see the other-cores column)"
 }
 
+# Runs a C load tool ("$@") capped at $3 seconds, after wait_quiet, its output into $1 and its
+# CPU and peak RSS (/usr/bin/time) into $2; keeps the machine's and servers' busy ticks around it
+# and its wall time for tool_costs. Fails when the tool does.
+run_tool() {
+    local out=$1 timing=$2 cap=$3 pids t0 t1
+    shift 3
+    wait_quiet
+    pids="$(server_pids)"
+    TOOL_TICKS_BEFORE="$(busy_ticks "$pids")"
+    t0="$(date +%s%N)"
+    /usr/bin/time -f '%U %S %M' -o "$timing" timeout "$cap" "$@" > "$out" 2>&1 || return 1
+    t1="$(date +%s%N)"
+    TOOL_TICKS_AFTER="$(busy_ticks "$pids")"
+    TOOL_WALL_MS=$(((t1 - t0) / 1000000))
+}
+
+# The cost fields of the JSON line of the tool run_tool ran last, for $1 requests and its timing
+# file $2: CPU per 1,000 requests, peak RSS, one thread, and the cores others used meanwhile.
+tool_costs() {
+    local user sys maxrss
+    read -r user sys maxrss < <(tail -1 "$2")
+    awk -v u="$user" -v s="$sys" -v r="$1" -v m="$maxrss" \
+        -v b="$TOOL_TICKS_BEFORE" -v a="$TOOL_TICKS_AFTER" -v w="$TOOL_WALL_MS" 'BEGIN {
+            split(b, x, " "); split(a, y, " ")
+            other = ((y[1] - x[1]) - (y[2] - x[2])) / 100 - (u + s)
+            if (r < 1) r = 1
+            if (other < 0) other = 0
+            printf "\"cpu_s_per_1k\":%.4f,\"rss_mb\":%.1f,\"threads\":1,\"other_cores\":%.2f",
+                (u + s) / r * 1000, m / 1024, other / (w / 1000) }'
+}
+
 run_wrk() {
     local name=$1 round=$2 path port bytes conc requests warm secs wsecs
     read -r path port bytes conc requests warm secs wsecs _ <<<"$(scenario "$name")"
@@ -409,31 +440,15 @@ done = function(summary, latency, requests)
 end
 EOF
     [ "$name" = scale ] && secs=3
-    wait_quiet
-    local pids before after t0 t1
-    pids="$(server_pids)"
-    before="$(busy_ticks "$pids")"
-    t0="$(date +%s%N)"
-    if ! /usr/bin/time -f '%U %S %M' -o "$timing" timeout $((secs + 30)) \
-            wrk -t1 -c"$conc" -d"${secs}s" --timeout 5s -s "$lua" "$(scheme "$name")://127.0.0.1:$port$path" \
-            > "$OUT/wrk-$name-$round.out" 2>&1; then
+    if ! run_tool "$OUT/wrk-$name-$round.out" "$timing" $((secs + 30)) \
+            wrk -t1 -c"$conc" -d"${secs}s" --timeout 5s -s "$lua" "$(scheme "$name")://127.0.0.1:$port$path"; then
         log "wrk $name round $round failed; see $OUT/wrk-$name-$round.out"
         return 0
     fi
-    t1="$(date +%s%N)"
-    after="$(busy_ticks "$pids")"
     json="$(grep '^{' "$OUT/wrk-$name-$round.out" | tail -1)"
     [ -n "$json" ] || { log "wrk $name round $round printed no result"; return 0; }
-    read -r user sys maxrss < <(tail -1 "$timing")
-    local requests_done
-    requests_done="$(sed 's/.*"requests":\([0-9]*\).*/\1/' <<<"$json")"
     local extra
-    extra="$(awk -v u="$user" -v s="$sys" -v r="$requests_done" -v m="$maxrss" \
-        -v b="$before" -v a="$after" -v w="$(( (t1 - t0) / 1000000 ))" 'BEGIN {
-            split(b, x, " "); split(a, y, " ")
-            other = ((y[1] - x[1]) - (y[2] - x[2])) / 100 - (u + s)
-            printf "\"cpu_s_per_1k\":%.4f,\"rss_mb\":%.1f,\"threads\":1,\"other_cores\":%.2f",
-                (u + s) / (r > 0 ? r : 1) * 1000, m / 1024, (other > 0 ? other : 0) / (w / 1000) }')"
+    extra="$(tool_costs "$(sed 's/.*"requests":\([0-9]*\).*/\1/' <<<"$json")" "$timing")"
     echo "{\"scenario\":\"$name\",\"client\":\"wrk\",\"round\":$round,\"concurrency\":$conc,${json#\{}" \
         | sed "s/}\$/,$extra}/" >> "$RESULTS"
     log "wrk $name round $round: $(tail -1 "$RESULTS")"
@@ -449,21 +464,12 @@ run_h2load() {
     conns="$(sed -n 's/.*--per-host \([0-9]*\).*/\1/p' <<<"$extra")"
     streams="$(sed -n 's/.*--streams \([0-9]*\).*/\1/p' <<<"$extra")"
     local out="$OUT/h2load-$name-$round.out" tsv="$OUT/h2load-$name-$round.tsv" timing="$OUT/h2load-time.txt"
-    wait_quiet
-    local pids before after t0 t1
-    pids="$(server_pids)"
-    before="$(busy_ticks "$pids")"
-    t0="$(date +%s%N)"
-    if ! /usr/bin/time -f '%U %S %M' -o "$timing" timeout $((secs + 30)) \
-            h2load -t1 -c"$conns" -m"$streams" -D"$secs" --log-file "$tsv" \
-            "$(scheme "$name")://127.0.0.1:$port$path" > "$out" 2>&1; then
+    if ! run_tool "$out" "$timing" $((secs + 30)) \
+            h2load -t1 -c"$conns" -m"$streams" -D"$secs" --log-file "$tsv" "$(scheme "$name")://127.0.0.1:$port$path"; then
         log "h2load $name round $round failed; see $out"
         return 0
     fi
-    t1="$(date +%s%N)"
-    after="$(busy_ticks "$pids")"
     grep -q '^requests:' "$out" || { log "h2load $name round $round printed no result"; return 0; }
-    read -r user sys maxrss < <(tail -1 "$timing")
     # log lines: start (us since the epoch), status, duration (us); only 200 with the whole body counts
     local percentiles
     percentiles="$(awk '$2 == 200 { print $3 }' "$tsv" | sort -n | awk '{ v[NR] = $1 } END {
@@ -474,23 +480,21 @@ run_h2load() {
         if (i999 < 1) i999 = 1
         printf "%.3f %.3f %.3f %.3f", v[i50] / 1000, v[i99] / 1000, v[i999] / 1000, v[NR] / 1000 }')"
     rm -f "$tsv"
-    awk -v name="$name" -v round="$round" -v conc="$((conns * streams))" -v conns="$conns" -v streams="$streams" \
-        -v secs="$secs" -v pct="$percentiles" -v u="$user" -v s="$sys" -v m="$maxrss" \
-        -v b="$before" -v a="$after" -v w="$(( (t1 - t0) / 1000000 ))" '
-        /^requests:/ { total = $2; ok = $8; failed = $10 + $12 + $14 }
+    # "requests: T total, S started, D done, OK succeeded, F failed, E errored, X timeout"
+    local fields
+    fields="$(awk -v name="$name" -v round="$round" -v conc="$((conns * streams))" -v conns="$conns" \
+        -v streams="$streams" -v secs="$secs" -v pct="$percentiles" '
+        /^requests:/ { total = $2; ok = $8 }
         /^status codes:/ { ok2xx = $3 }
         END {
-            split(pct, p, " "); split(b, x, " "); split(a, y, " ")
+            split(pct, p, " ")
             good = ok
             if (ok2xx < ok) good = ok2xx
-            other = ((y[1] - x[1]) - (y[2] - x[2])) / 100 - (u + s)
-            printf "{\"scenario\":\"%s\",\"client\":\"h2load\",\"round\":%d,\"concurrency\":%d,\"per_host\":%d,\"streams\":%d,", name, round, conc, conns, streams
+            printf "\"scenario\":\"%s\",\"client\":\"h2load\",\"round\":%d,\"concurrency\":%d,\"per_host\":%d,\"streams\":%d,", name, round, conc, conns, streams
             printf "\"requests\":%d,\"ok\":%d,\"errors\":%d,\"seconds\":%.3f,\"rps\":%.0f,", total, good, total - good, secs, good / secs
-            printf "\"p50_ms\":%s,\"p99_ms\":%s,\"p999_ms\":%s,\"max_ms\":%s,", p[1], p[2], p[3], p[4]
-            if (total < 1) total = 1
-            if (other < 0) other = 0
-            printf "\"cpu_s_per_1k\":%.4f,\"rss_mb\":%.1f,\"threads\":1,\"other_cores\":%.2f}\n", (u + s) / total * 1000, m / 1024, other / (w / 1000)
-        }' "$out" >> "$RESULTS"
+            printf "\"p50_ms\":%s,\"p99_ms\":%s,\"p999_ms\":%s,\"max_ms\":%s", p[1], p[2], p[3], p[4]
+        }' "$out")"
+    echo "{$fields,$(tool_costs "$(awk '/^requests:/ { print $2 }' "$out")" "$timing")}" >> "$RESULTS"
     log "h2load $name round $round: $(tail -1 "$RESULTS")"
 }
 

@@ -3,7 +3,7 @@
 # ceiling) on loopback, and prints a Markdown table of medians with each client's throughput ratio
 # to wrk and to multifetch.
 #
-#   benchmarks/run.sh                  3 interleaved rounds of every scenario (30-35 minutes)
+#   benchmarks/run.sh                  3 interleaved rounds of every HTTP/1.1 scenario (30-35 minutes)
 #   benchmarks/run.sh --quick          1 short round (about 7 minutes)
 #   benchmarks/run.sh --rounds 5 --scenarios "small large" --clients "multifetch apache"
 #   benchmarks/run.sh --jfr            also: multifetch in "small" under JFR, summarised
@@ -11,9 +11,12 @@
 #                                      to profile another contestant)
 #   benchmarks/run.sh --jmh            also: the response parser microbenchmarks (JMH, -prof gc)
 #   benchmarks/run.sh --only-jmh       just the microbenchmarks (--only-jfr: just the profile)
+#   benchmarks/run.sh --scenarios h2   the HTTP/2 and TLS scenarios (h2c-small h2c-small-4x32
+#                                      h2-tls-small https-small; "all": these and the six above)
 #
-# Installs nginx and wrk from Debian when missing (as root), and gcc and libcurl4-openssl-dev for
-# the libcurl contestant (benchmarks/curl/curl_load.c). Every load is bounded in requests and in
+# Installs nginx and wrk from Debian when missing (as root), h2load and openssl for the HTTP/2
+# and TLS scenarios, and gcc and libcurl4-openssl-dev for the libcurl contestant
+# (benchmarks/curl/curl_load.c). Every load is bounded in requests and in
 # seconds; nginx and the slow server run from a temporary directory and stop with the script.
 # nginx runs ONE worker process: on a 2-core machine that leaves the other core to the client
 # under test, so a client's cost shows up as lost throughput instead of being hidden by a second
@@ -28,17 +31,29 @@ QUICK=0
 JFR=0
 JMH=0
 LOADS=1
-SCENARIOS="small medium large wide origins scale"
-CLIENTS="multifetch libcurl jdk apache jetty reactor-netty"
+H1_SCENARIOS="small medium large wide origins scale"
+H2_SCENARIOS="h2c-small h2c-small-4x32 h2-tls-small https-small"
+SCENARIOS="$H1_SCENARIOS"
+# the clients of each kind of scenario unless --clients names them; a client that cannot run a
+# scenario sits it out (see sits_out)
+H1_CLIENTS="multifetch libcurl jdk apache jetty reactor-netty"
+H2_CLIENTS="multifetch multifetch-h1 jdk apache jetty reactor-netty okhttp"
+CLIENTS=""
+# HTTP/1.1 connections of multifetch-h1, the contestant that h2 over one connection must beat
+H1_CONNECTIONS=10
 HEAP="-Xms512m -Xmx512m"
 PORT="${PORT:-28080}"
 ORIGINS_PORT="${ORIGINS_PORT:-28081}"
 SLOW_PORT="${SLOW_PORT:-28090}"
+H2C_PORT="${H2C_PORT:-28082}"
+H2C32_PORT="${H2C32_PORT:-28083}"
+H2_TLS_PORT="${H2_TLS_PORT:-28443}"
+TLS_PORT="${TLS_PORT:-28444}"
 NGINX_WORKERS="${NGINX_WORKERS:-1}"
 OUT=""
 
 usage() {
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -59,6 +74,11 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+case "$SCENARIOS" in
+    h2) SCENARIOS="$H2_SCENARIOS" ;;
+    all) SCENARIOS="$H1_SCENARIOS $H2_SCENARIOS" ;;
+esac
+
 OUT="${OUT:-$ROOT/benchmarks/target/bench-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
@@ -66,8 +86,52 @@ RESULTS="$OUT/results.jsonl"
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
+is_h2_scenario() {
+    case " $H2_SCENARIOS " in *" $1 "*) return 0 ;; *) return 1 ;; esac
+}
+
+wants_h2() {
+    local name
+    for name in $SCENARIOS; do
+        is_h2_scenario "$name" && return 0
+    done
+    return 1
+}
+
+# The contestants of a scenario: --clients, else the default list of its kind.
+clients_for() {
+    if [ -n "$CLIENTS" ]; then
+        echo "$CLIENTS"
+    elif is_h2_scenario "$1"; then
+        echo "$H2_CLIENTS"
+    else
+        echo "$H1_CLIENTS"
+    fi
+}
+
 wants_curl() {
-    [ "$LOADS" = 1 ] && case " $CLIENTS " in *" libcurl "*) return 0 ;; *) return 1 ;; esac
+    local name
+    [ "$LOADS" = 1 ] || return 1
+    for name in $SCENARIOS; do
+        case " $(clients_for "$name") " in *" libcurl "*) sits_out libcurl "$name" || return 0 ;; esac
+    done
+    return 1
+}
+
+# Whether a client cannot run a scenario: libcurl's driver speaks cleartext HTTP/1.1 only, the
+# JDK's client has no h2c with prior knowledge, multifetch-h1 is the baseline of the two
+# one-connection h2 scenarios only, and wrk (HTTP/1.1) and h2load (HTTP/2) are each the ceiling
+# of their own kind; wrk cannot spread over origins.
+sits_out() {
+    case "$1:$2" in
+        libcurl:h2*|libcurl:https*) return 0 ;;
+        jdk:h2c-*) return 0 ;;
+        multifetch-h1:h2c-small|multifetch-h1:h2-tls-small) return 1 ;;
+        multifetch-h1:*) return 0 ;;
+        wrk:origins|wrk:h2*) return 0 ;;
+        h2load:*) is_h2_scenario "$2" && [ "$2" != https-small ] && return 1; return 0 ;;
+    esac
+    return 1
 }
 
 install_tools() {
@@ -75,6 +139,10 @@ install_tools() {
     command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     [ -x /usr/bin/time ] || missing+=(time)
+    if wants_h2; then
+        command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+        command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    fi
     if wants_curl; then
         command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
         echo '#include <curl/curl.h>' | gcc -E - >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
@@ -113,9 +181,11 @@ build_curl() {
 }
 
 # Scenario parameters: path, port, body bytes, concurrency, requests, warm-up requests,
-# measured seconds (cap), warm-up seconds (cap), extra driver arguments.
+# measured seconds (cap), warm-up seconds (cap), extra driver arguments. In the h2 scenarios
+# --per-host is the number of connections and --streams the streams in flight on each.
 scenario() {
     local q=$QUICK
+    local n="$((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5))"
     case "$1" in
         small)   echo "/1k $PORT 1024 64 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
         medium)  echo "/16k $PORT 16384 64 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
@@ -123,7 +193,28 @@ scenario() {
         wide)    echo "/1k $PORT 1024 10000 $((q ? 100000 : 300000)) 50000 $((q ? 6 : 12)) $((q ? 5 : 8))" ;;
         origins) echo "/1k $ORIGINS_PORT 1024 400 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5)) --origins 100 --per-host 2" ;;
         scale)   echo "/x $SLOW_PORT 1024 10000 10000 1000 30 10 --probe http://127.0.0.1:$SLOW_PORT/stats" ;;
+        h2c-small)      echo "/1k $H2C_PORT 1024 100 $n --protocol h2 --per-host 1 --streams 100" ;;
+        h2c-small-4x32) echo "/1k $H2C32_PORT 1024 128 $n --protocol h2 --per-host 4 --streams 32" ;;
+        h2-tls-small)   echo "/1k $H2_TLS_PORT 1024 100 $n --protocol h2 --per-host 1 --streams 100 --trust-pem $WORK/cert.pem" ;;
+        https-small)    echo "/1k $TLS_PORT 1024 64 $n --protocol h1 --trust-pem $WORK/cert.pem" ;;
         *) echo "unknown scenario: $1" >&2; exit 2 ;;
+    esac
+}
+
+scheme() {
+    case "$1" in
+        h2-tls-small|https-small) echo https ;;
+        *) echo http ;;
+    esac
+}
+
+# Driver arguments that change a scenario for one client, after the scenario's own (the last
+# value of an argument wins): multifetch-h1 runs the one-connection h2 scenarios over HTTP/1.1 on
+# $H1_CONNECTIONS connections, against nginx's HTTP/1.1 listener of the same scheme.
+client_args() {
+    case "$1:$2" in
+        multifetch-h1:h2c-small) echo "--url http://127.0.0.1:$PORT/1k --protocol h1 --per-host $H1_CONNECTIONS" ;;
+        multifetch-h1:h2-tls-small) echo "--url https://127.0.0.1:$TLS_PORT/1k --protocol h1 --per-host $H1_CONNECTIONS" ;;
     esac
 }
 
@@ -148,6 +239,13 @@ wait_for_port() {
 start_nginx() {
     require_free_port "$PORT"
     require_free_port "$ORIGINS_PORT"
+    local h2_servers=""
+    if wants_h2; then
+        require_free_port "$H2C_PORT"
+        require_free_port "$H2C32_PORT"
+        require_free_port "$H2_TLS_PORT"
+        require_free_port "$TLS_PORT"
+    fi
     WORK="$(mktemp -d /tmp/multifetch-bench.XXXXXX)"
     chmod 755 "$WORK"
     mkdir -p "$WORK/www" "$WORK/tmp"
@@ -155,6 +253,45 @@ start_nginx() {
     head -c 16384 /dev/zero | tr '\0' x > "$WORK/www/16k"
     head -c 1048576 /dev/zero | tr '\0' x > "$WORK/www/1m"
     chmod -R a+rX "$WORK/www"
+    if wants_h2; then
+        # a self-signed certificate for 127.0.0.1 made for this run; the clients trust it alone
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+            -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+            -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>>"$OUT/nginx.log"
+        chmod 644 "$WORK/cert.pem" "$WORK/key.pem"
+        # h2c with prior knowledge (nginx 1.22: "listen ... http2" on cleartext): 128 streams, and
+        # 32 for the 4 x 32 scenario so that every client spreads 128 requests over 4 connections;
+        # h2 and HTTP/1.1 over TLS. keepalive_requests also bounds the requests of an h2
+        # connection in 1.22 (http2_max_requests is obsolete there): set high, no GOAWAY churn.
+        # No sendfile for h2c: with it nginx 1.22 holds each response ~40 ms (a delayed ACK)
+        # whenever few streams are open, h2load included.
+        h2_servers="    server {
+        listen 127.0.0.1:$H2C_PORT http2;
+        http2_max_concurrent_streams 128;
+        sendfile off;
+        root $WORK/www;
+    }
+    server {
+        listen 127.0.0.1:$H2C32_PORT http2;
+        http2_max_concurrent_streams 32;
+        sendfile off;
+        root $WORK/www;
+    }
+    server {
+        listen 127.0.0.1:$H2_TLS_PORT ssl http2;
+        ssl_certificate $WORK/cert.pem;
+        ssl_certificate_key $WORK/key.pem;
+        http2_max_concurrent_streams 128;
+        root $WORK/www;
+    }
+    server {
+        listen 127.0.0.1:$TLS_PORT ssl;
+        ssl_certificate $WORK/cert.pem;
+        ssl_certificate_key $WORK/key.pem;
+        root $WORK/www;
+    }
+"
+    fi
     local listens=""
     for i in $(seq 1 100); do
         listens+="        listen 127.0.0.$i:$ORIGINS_PORT;"$'\n'
@@ -176,6 +313,7 @@ http {
     tcp_nodelay on;
     keepalive_timeout 300s;
     keepalive_requests 100000000;
+    ssl_session_cache shared:bench:1m;
     open_file_cache max=16 inactive=300s;
     client_body_temp_path $WORK/tmp/body;
     proxy_temp_path $WORK/tmp/proxy;
@@ -189,7 +327,7 @@ http {
     server {
 $listens        root $WORK/www;
     }
-}
+$h2_servers}
 EOF
     local nginx_bin
     nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
@@ -198,6 +336,10 @@ EOF
     wait_for_port "$PORT"
     kill -0 "$NGINX_PID" 2>/dev/null || { echo "nginx did not start; see $OUT/nginx.log" >&2; exit 1; }
     log "nginx $NGINX_WORKERS worker(s) on 127.0.0.1:$PORT and 127.0.0.1-100:$ORIGINS_PORT (pid $NGINX_PID)"
+    if wants_h2; then
+        wait_for_port "$TLS_PORT"
+        log "nginx h2c on :$H2C_PORT (128 streams) and :$H2C32_PORT (32 streams), h2+TLS on :$H2_TLS_PORT, HTTP/1.1+TLS on :$TLS_PORT"
+    fi
 }
 
 start_slow_server() {
@@ -252,6 +394,37 @@ wait_quiet() {
     log "the machine stayed busy for ${QUIET_WAIT:-30} s; running anyway (see the other-cores column)"
 }
 
+# Runs a C load tool ("$@") capped at $3 seconds, after wait_quiet, its output into $1 and its
+# CPU and peak RSS (/usr/bin/time) into $2; keeps the machine's and servers' busy ticks around it
+# and its wall time for tool_costs. Fails when the tool does.
+run_tool() {
+    local out=$1 timing=$2 cap=$3 pids t0 t1
+    shift 3
+    wait_quiet
+    pids="$(server_pids)"
+    TOOL_TICKS_BEFORE="$(busy_ticks "$pids")"
+    t0="$(date +%s%N)"
+    /usr/bin/time -f '%U %S %M' -o "$timing" timeout "$cap" "$@" > "$out" 2>&1 || return 1
+    t1="$(date +%s%N)"
+    TOOL_TICKS_AFTER="$(busy_ticks "$pids")"
+    TOOL_WALL_MS=$(((t1 - t0) / 1000000))
+}
+
+# The cost fields of the JSON line of the tool run_tool ran last, for $1 requests and its timing
+# file $2: CPU per 1,000 requests, peak RSS, one thread, and the cores others used meanwhile.
+tool_costs() {
+    local user sys maxrss
+    read -r user sys maxrss < <(tail -1 "$2")
+    awk -v u="$user" -v s="$sys" -v r="$1" -v m="$maxrss" \
+        -v b="$TOOL_TICKS_BEFORE" -v a="$TOOL_TICKS_AFTER" -v w="$TOOL_WALL_MS" 'BEGIN {
+            split(b, x, " "); split(a, y, " ")
+            other = ((y[1] - x[1]) - (y[2] - x[2])) / 100 - (u + s)
+            if (r < 1) r = 1
+            if (other < 0) other = 0
+            printf "\"cpu_s_per_1k\":%.4f,\"rss_mb\":%.1f,\"threads\":1,\"other_cores\":%.2f",
+                (u + s) / r * 1000, m / 1024, other / (w / 1000) }'
+}
+
 run_wrk() {
     local name=$1 round=$2 path port bytes conc requests warm secs wsecs
     read -r path port bytes conc requests warm secs wsecs _ <<<"$(scenario "$name")"
@@ -267,34 +440,62 @@ done = function(summary, latency, requests)
 end
 EOF
     [ "$name" = scale ] && secs=3
-    wait_quiet
-    local pids before after t0 t1
-    pids="$(server_pids)"
-    before="$(busy_ticks "$pids")"
-    t0="$(date +%s%N)"
-    if ! /usr/bin/time -f '%U %S %M' -o "$timing" timeout $((secs + 30)) \
-            wrk -t1 -c"$conc" -d"${secs}s" --timeout 5s -s "$lua" "http://127.0.0.1:$port$path" \
-            > "$OUT/wrk-$name-$round.out" 2>&1; then
+    if ! run_tool "$OUT/wrk-$name-$round.out" "$timing" $((secs + 30)) \
+            wrk -t1 -c"$conc" -d"${secs}s" --timeout 5s -s "$lua" "$(scheme "$name")://127.0.0.1:$port$path"; then
         log "wrk $name round $round failed; see $OUT/wrk-$name-$round.out"
         return 0
     fi
-    t1="$(date +%s%N)"
-    after="$(busy_ticks "$pids")"
     json="$(grep '^{' "$OUT/wrk-$name-$round.out" | tail -1)"
     [ -n "$json" ] || { log "wrk $name round $round printed no result"; return 0; }
-    read -r user sys maxrss < <(tail -1 "$timing")
-    local requests_done
-    requests_done="$(sed 's/.*"requests":\([0-9]*\).*/\1/' <<<"$json")"
     local extra
-    extra="$(awk -v u="$user" -v s="$sys" -v r="$requests_done" -v m="$maxrss" \
-        -v b="$before" -v a="$after" -v w="$(( (t1 - t0) / 1000000 ))" 'BEGIN {
-            split(b, x, " "); split(a, y, " ")
-            other = ((y[1] - x[1]) - (y[2] - x[2])) / 100 - (u + s)
-            printf "\"cpu_s_per_1k\":%.4f,\"rss_mb\":%.1f,\"threads\":1,\"other_cores\":%.2f",
-                (u + s) / (r > 0 ? r : 1) * 1000, m / 1024, (other > 0 ? other : 0) / (w / 1000) }')"
+    extra="$(tool_costs "$(sed 's/.*"requests":\([0-9]*\).*/\1/' <<<"$json")" "$timing")"
     echo "{\"scenario\":\"$name\",\"client\":\"wrk\",\"round\":$round,\"concurrency\":$conc,${json#\{}" \
         | sed "s/}\$/,$extra}/" >> "$RESULTS"
     log "wrk $name round $round: $(tail -1 "$RESULTS")"
+}
+
+# The HTTP/2 ceiling: h2load, one thread, the scenario's connections (-c) and streams on each (-m),
+# for the scenario's measured seconds (-D); no warm-up, as wrk. Latencies from its per-request log;
+# CPU and peak RSS from /usr/bin/time. The same JSON line as wrk.
+run_h2load() {
+    local name=$1 round=$2 path port bytes conc requests warm secs wsecs extra
+    read -r path port bytes conc requests warm secs wsecs extra <<<"$(scenario "$name")"
+    local conns streams
+    conns="$(sed -n 's/.*--per-host \([0-9]*\).*/\1/p' <<<"$extra")"
+    streams="$(sed -n 's/.*--streams \([0-9]*\).*/\1/p' <<<"$extra")"
+    local out="$OUT/h2load-$name-$round.out" tsv="$OUT/h2load-$name-$round.tsv" timing="$OUT/h2load-time.txt"
+    if ! run_tool "$out" "$timing" $((secs + 30)) \
+            h2load -t1 -c"$conns" -m"$streams" -D"$secs" --log-file "$tsv" "$(scheme "$name")://127.0.0.1:$port$path"; then
+        log "h2load $name round $round failed; see $out"
+        return 0
+    fi
+    grep -q '^requests:' "$out" || { log "h2load $name round $round printed no result"; return 0; }
+    # log lines: start (us since the epoch), status, duration (us); only 200 with the whole body counts
+    local percentiles
+    percentiles="$(awk '$2 == 200 { print $3 }' "$tsv" | sort -n | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "0 0 0 0"; exit }
+        i50 = int(NR * 0.5); i99 = int(NR * 0.99); i999 = int(NR * 0.999)
+        if (i50 < 1) i50 = 1
+        if (i99 < 1) i99 = 1
+        if (i999 < 1) i999 = 1
+        printf "%.3f %.3f %.3f %.3f", v[i50] / 1000, v[i99] / 1000, v[i999] / 1000, v[NR] / 1000 }')"
+    rm -f "$tsv"
+    # "requests: T total, S started, D done, OK succeeded, F failed, E errored, X timeout"
+    local fields
+    fields="$(awk -v name="$name" -v round="$round" -v conc="$((conns * streams))" -v conns="$conns" \
+        -v streams="$streams" -v secs="$secs" -v pct="$percentiles" '
+        /^requests:/ { total = $2; ok = $8 }
+        /^status codes:/ { ok2xx = $3 }
+        END {
+            split(pct, p, " ")
+            good = ok
+            if (ok2xx < ok) good = ok2xx
+            printf "\"scenario\":\"%s\",\"client\":\"h2load\",\"round\":%d,\"concurrency\":%d,\"per_host\":%d,\"streams\":%d,", name, round, conc, conns, streams
+            printf "\"requests\":%d,\"ok\":%d,\"errors\":%d,\"seconds\":%.3f,\"rps\":%.0f,", total, good, total - good, secs, good / secs
+            printf "\"p50_ms\":%s,\"p99_ms\":%s,\"p999_ms\":%s,\"max_ms\":%s", p[1], p[2], p[3], p[4]
+        }' "$out")"
+    echo "{$fields,$(tool_costs "$(awk '/^requests:/ { print $2 }' "$out")" "$timing")}" >> "$RESULTS"
+    log "h2load $name round $round: $(tail -1 "$RESULTS")"
 }
 
 run_java() {
@@ -304,9 +505,10 @@ run_java() {
     wait_quiet
     # shellcheck disable=SC2086
     if ! timeout $((secs + wsecs + 180)) java $HEAP $jvm_extra -cp "$CP" dev.multifetch.bench.LoadDriver \
-            --client "$client" --scenario "$name" --round "$round" --url "http://127.0.0.1:$port$path" \
+            --client "$client" --scenario "$name" --round "$round" --url "$(scheme "$name")://127.0.0.1:$port$path" \
             --requests "$requests" --warmup "$warm" --concurrency "$conc" --seconds "$secs" \
-            --warmup-seconds "$wsecs" --expect-bytes "$bytes" --server-pids "$(server_pids)" $extra $driver_extra > "$log_file.out" 2> "$log_file"; then
+            --warmup-seconds "$wsecs" --expect-bytes "$bytes" --server-pids "$(server_pids)" $extra \
+            $(client_args "$client" "$name") $driver_extra > "$log_file.out" 2> "$log_file"; then
         log "$client $name round $round failed; see $log_file"
         echo "{\"scenario\":\"$name\",\"client\":\"$client\",\"round\":$round,\"failed_run\":1}" >> "$OUT/failed.jsonl"
         return 0
@@ -338,15 +540,20 @@ run_loads() {
     ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
     start_nginx
     case " $SCENARIOS " in *" scale "*) start_slow_server ;; esac
-    local contestants=(wrk $CLIENTS)
     for round in $(seq 1 "$ROUNDS"); do
         for name in $SCENARIOS; do
-            # rotate the order every round so no client always runs first (or right after wrk)
+            # the ceiling first in the list; rotate the order every round so no client always runs
+            # first (or right after the ceiling)
+            local contestants=(wrk h2load $(clients_for "$name"))
             local n=${#contestants[@]} i
             for ((i = 0; i < n; i++)); do
                 local c=${contestants[$(((i + round - 1) % n))]}
-                if [ "$c" = wrk ]; then
-                    [ "$name" = origins ] || run_wrk "$name" "$round"
+                if sits_out "$c" "$name"; then
+                    continue
+                elif [ "$c" = wrk ]; then
+                    run_wrk "$name" "$round"
+                elif [ "$c" = h2load ]; then
+                    run_h2load "$name" "$round"
                 elif [ "$c" = libcurl ]; then
                     run_curl "$name" "$round"
                 else

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +31,11 @@ import org.HdrHistogram.Recorder;
  * {@code --jfr FILE} the measured phase alone is recorded with JFR (see {@link Profile}). With
  * {@code --server-pids 1,2} it reports {@code other_cores}: the cores that processes other than
  * this one and those servers used during the measured phase (see {@link OtherLoad}).
+ *
+ * <p>{@code --protocol h2} runs the client over HTTP/2 (h2c with prior knowledge on http://, ALPN
+ * on https://) with {@code --per-host} connections of {@code --streams} streams each;
+ * {@code --trust-pem FILE} is the certificate an https URL is to be trusted by (the benchmark's
+ * self-signed one).
  */
 public final class LoadDriver {
 
@@ -52,7 +58,10 @@ public final class LoadDriver {
         this.concurrency = Args.integer(args, "concurrency", 64);
         this.expectBytes = Args.integer(args, "expect-bytes", -1);
         this.probe = Args.string(args, "probe", "");
-        this.settings = new Settings(concurrency, Args.integer(args, "per-host", 0), uris.length);
+        String trustPem = Args.string(args, "trust-pem", "");
+        this.settings = new Settings(concurrency, Args.integer(args, "per-host", 0), uris.length,
+                Settings.Protocol.parse(Args.string(args, "protocol", "h1")), Args.integer(args, "streams", 100),
+                "https".equals(uris[0].getScheme()), trustPem.isEmpty() ? null : Path.of(trustPem));
     }
 
     public static void main(String[] argv) throws Exception {
@@ -141,6 +150,10 @@ public final class LoadDriver {
         r.put("round", Args.integer(args, "round", 1));
         r.put("concurrency", settings.concurrency());
         r.put("per_host", settings.perHost());
+        r.put("protocol", settings.protocol().toString() + (settings.tls() ? "+tls" : ""));
+        if (settings.h2()) {
+            r.put("streams", settings.streams());
+        }
         r.put("origins", settings.origins());
         r.put("requests", loop.ended());
         r.put("ok", loop.ok());

@@ -14,8 +14,11 @@ import java.util.TreeMap;
 /**
  * Reads the JSON result lines of a run (one per contestant, scenario and round) and prints
  * Markdown: a summary like the README's, then one table per scenario with the median of every
- * measure over the rounds and each contestant's throughput ratio to wrk and to multifetch (the
- * median of the ratios within each round, not the ratio of the medians). "other
+ * measure over the rounds and each contestant's throughput ratio to the scenario's ceiling (wrk,
+ * or h2load in the HTTP/2 scenarios) and to multifetch (the median of the ratios within each
+ * round, not the ratio of the medians). The HTTP/2 and TLS scenarios end with the ratios the
+ * README defines for them: multifetch to the ceiling, to the best Java peer, and (one connection
+ * of h2 against ten of HTTP/1.1) to multifetch-h1. "other
  * cores" is how many cores processes other than the client and the server used during the run:
  * above about 0.1 on a 2-core machine the run shared its cores with other work.
  *
@@ -32,9 +35,16 @@ public final class Report {
         SCENARIOS.put("wide", "1 KiB, 10,000 connections in flight");
         SCENARIOS.put("origins", "1 KiB, 100 origins, 2 per origin, 400 in flight");
         SCENARIOS.put("scale", "10,000 held ~1 s");
+        SCENARIOS.put("h2c-small", "1 KiB, h2c, 1 connection x 100 streams");
+        SCENARIOS.put("h2c-small-4x32", "1 KiB, h2c, 4 connections x 32 streams");
+        SCENARIOS.put("h2-tls-small", "1 KiB, h2 over TLS, 1 connection x 100 streams");
+        SCENARIOS.put("https-small", "1 KiB, HTTP/1.1 over TLS, 64 in flight");
     }
 
-    private static final List<String> FIRST = List.of("wrk", "libcurl", "multifetch", "multifetch-direct", "multifetch-stream");
+    private static final List<String> FIRST = List.of("wrk", "h2load", "libcurl", "multifetch", "multifetch-direct",
+            "multifetch-stream", "multifetch-h1");
+    /** The peers "best Java peer" is chosen from: neither multifetch nor a ceiling nor libcurl. */
+    private static final List<String> JAVA_PEERS = List.of("jdk", "apache", "jetty", "reactor-netty", "okhttp");
 
     /** scenario → client → medians. */
     private final Map<String, Map<String, Map<String, Double>>> medians = new LinkedHashMap<>();
@@ -82,6 +92,9 @@ public final class Report {
             } else {
                 loadTable(out, scenario, byClient);
             }
+            if (scenario.startsWith("h2") || scenario.startsWith("https")) {
+                h2Ratios(out, scenario, byClient);
+            }
         });
         return out.toString();
     }
@@ -104,7 +117,7 @@ public final class Report {
             out.append("| ").append(client).append(" |");
             for (String s : loads) {
                 Map<String, Double> m = medians.get(s).get(client);
-                String toWrk = ratio(s, client, "wrk");
+                String toWrk = ratio(s, client, ceiling(s));
                 out.append(m == null ? " – |" : String.format(Locale.ROOT, " %s%s |", kilo(m.get("rps")),
                         toWrk.equals("–") ? "" : " (" + toWrk + ")"));
             }
@@ -118,11 +131,11 @@ public final class Report {
     }
 
     private void loadTable(StringBuilder out, String scenario, Map<String, Map<String, Double>> byClient) {
-        out.append("| client | req/s | × wrk | × multifetch | p50 ms | p99 ms | p99.9 ms | CPU s / 1k req | B / req | peak RSS MB | threads | failed | other cores | rounds |\n");
+        out.append("| client | req/s | × ").append(ceiling(scenario)).append(" | × multifetch | p50 ms | p99 ms | p99.9 ms | CPU s / 1k req | B / req | peak RSS MB | threads | failed | other cores | rounds |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         byClient.forEach((client, m) -> out.append(String.format(Locale.ROOT,
                 "| %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
-                client, m.get("rps"), ratio(scenario, client, "wrk"), ratio(scenario, client, "multifetch"),
+                client, m.get("rps"), ratio(scenario, client, ceiling(scenario)), ratio(scenario, client, "multifetch"),
                 num(m, "p50_ms", 2), num(m, "p99_ms", 2), num(m, "p999_ms", 2), num(m, "cpu_s_per_1k", 3),
                 num(m, "alloc_b_per_req", 0), num(m, "rss_mb", 0), num(m, "threads", 0), num(m, "errors", 0),
                 num(m, "other_cores", 2), rounds.get(scenario).get(client))));
@@ -136,6 +149,34 @@ public final class Report {
                 client, num(m, "ok", 0), num(m, "errors", 0), num(m, "held_at_probe", 0), num(m, "heap_b_per_inflight", 0),
                 num(m, "rss_mb", 0), num(m, "threads", 0), num(m, "cpu_s_per_1k", 3), num(m, "p50_ms", 0),
                 num(m, "p99_ms", 0), num(m, "other_cores", 2), rounds.get(scenario).get(client))));
+    }
+
+    /** The ceiling a scenario's ratios are taken to: h2load where it ran, else wrk. */
+    private String ceiling(String scenario) {
+        return medians.getOrDefault(scenario, Map.of()).containsKey("h2load") ? "h2load" : "wrk";
+    }
+
+    /**
+     * The ratios of the HTTP/2 and TLS scenarios: multifetch to the ceiling, to the Java peer with
+     * the highest median req/s, and to multifetch-h1 where it ran (h2 on one connection against
+     * HTTP/1.1 on ten).
+     */
+    private void h2Ratios(StringBuilder out, String scenario, Map<String, Map<String, Double>> byClient) {
+        if (!byClient.containsKey("multifetch")) {
+            return;
+        }
+        String best = JAVA_PEERS.stream().filter(byClient::containsKey)
+                .max(Comparator.comparingDouble(c -> byClient.get(c).get("rps"))).orElse(null);
+        out.append('\n').append("multifetch ÷ ").append(ceiling(scenario)).append(": ")
+                .append(ratio(scenario, "multifetch", ceiling(scenario)));
+        if (best != null) {
+            out.append("; ÷ best Java peer (").append(best).append("): ").append(ratio(scenario, "multifetch", best));
+        }
+        if (byClient.containsKey("multifetch-h1")) {
+            out.append("; ÷ multifetch-h1 (HTTP/1.1, ").append(num(byClient.get("multifetch-h1"), "per_host", 0))
+                    .append(" connections): ").append(ratio(scenario, "multifetch", "multifetch-h1"));
+        }
+        out.append('\n');
     }
 
     /**

@@ -3,11 +3,16 @@ package dev.multifetch.sample;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.multifetch.core.http2.ErrorCode;
+import dev.multifetch.core.testing.H2ScriptedServer;
 import dev.multifetch.core.testing.ScriptedServer;
 import dev.multifetch.sample.fetch.FetchResult;
 import org.junit.jupiter.api.Test;
@@ -17,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The app as a whole: what it serves besides the API (dashboard, OpenAPI, actuator) and no more. */
 @Timeout(60)
@@ -44,9 +50,10 @@ class SampleApplicationTests extends LocalAppTests {
         try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("graphed"))) {
             assertThat(this.client.fetchUrl(target.url("/graphed")).status()).isEqualTo(200);
         }
+        fetchOverHttp2WithAReplayAndAGoaway();
         JsonNode dashboard = this.client.json(Files.readString(Path.of("grafana-dashboard.json")));
         Set<String> queried = dashboard.findValues("expr").stream()
-            .flatMap((expr) -> Pattern.compile("multifetch_[a-z_]+").matcher(expr.asString()).results())
+            .flatMap((expr) -> Pattern.compile("multifetch_[a-z0-9_]+").matcher(expr.asString()).results())
             .map(MatchResult::group)
             .collect(Collectors.toSet());
         String prometheus = this.client.get("/actuator/prometheus").body();
@@ -54,7 +61,38 @@ class SampleApplicationTests extends LocalAppTests {
         assertThat(dashboard.get("panels")).hasSizeGreaterThanOrEqualTo(8);
         assertThat(queried).contains("multifetch_handles_running", "multifetch_handles_pending", "multifetch_connections",
                 "multifetch_transfers_total", "multifetch_transfer_duration_seconds_bucket");
+        assertThat(queried).contains("multifetch_http2_connections", "multifetch_http2_streams_active_streams",
+                "multifetch_http2_goaways_total", "multifetch_http2_streams_replayed_total",
+                "multifetch_http2_flow_stalls_total");
         assertThat(queried).allSatisfy((meter) -> assertThat(prometheus).containsPattern("(?m)^" + meter + "[ {]"));
+    }
+
+    /**
+     * An h2c fetch whose first stream the target refuses (a replay) and which the target then
+     * answers and ends with a GOAWAY: the tagged HTTP/2 counters appear only with a first event.
+     */
+    private void fetchOverHttp2WithAReplayAndAGoaway() {
+        AtomicInteger requests = new AtomicInteger();
+        try (H2ScriptedServer target = new H2ScriptedServer((conn) -> {
+            conn.handshake(Map.of());
+            while (true) {
+                H2ScriptedServer.Request request = conn.awaitRequest();
+                if (requests.incrementAndGet() == 1) {
+                    conn.sendRst(request.streamId(), ErrorCode.REFUSED_STREAM);
+                }
+                else {
+                    conn.respond(request, 200, "graphed over h2").sendGoAway(request.streamId(), ErrorCode.NO_ERROR, "");
+                    return;
+                }
+            }
+        })) {
+            FetchResult result = this.client.fetch("{\"url\": " + this.client.quote(target.url("/h2"))
+                    + ", \"httpVersion\": \"http2-prior-knowledge\"}");
+            assertThat(result.httpVersion()).isEqualTo("HTTP/2");
+            assertThat(result.body()).isEqualTo("graphed over h2");
+            await().atMost(Duration.ofSeconds(20))
+                .until(() -> this.client.get("/actuator/prometheus").body().contains("multifetch_http2_goaways_total{"));
+        }
     }
 
     @ParameterizedTest

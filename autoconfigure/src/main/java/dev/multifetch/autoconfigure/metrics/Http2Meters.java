@@ -18,8 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code ENHANCE_YOUR_CALM}), {@value #STREAMS_REPLAYED} (counter: streams the server did not
  * process, sent again on another connection, tagged {@code error} likewise, {@code REFUSED_STREAM}
  * for instance) and {@value #FLOW_STALLS} (counter: request bodies that waited for the server's
- * flow-control window). A code outside RFC 9113's table is tagged {@code UNKNOWN}, so a server
- * cannot make tags without bound.
+ * flow-control window). Tags are {@link ErrorCode#name}: a code outside RFC 9113's table is tagged
+ * {@code UNKNOWN}, so a server cannot make tags without bound.
  *
  * <p>Events arrive on the selector thread; the gauges are read by whichever thread scrapes.
  */
@@ -30,8 +30,6 @@ final class Http2Meters {
     static final String GOAWAYS = "multifetch.http2.goaways";
     static final String STREAMS_REPLAYED = "multifetch.http2.streams.replayed";
     static final String FLOW_STALLS = "multifetch.http2.flow.stalls";
-
-    static final String UNKNOWN = "UNKNOWN";
 
     /**
      * The open HTTP/2 connections by id, each with its open streams. A connection's close takes
@@ -85,11 +83,11 @@ final class Http2Meters {
     }
 
     void goaway(long errorCode) {
-        this.goaways.withTag("error", errorName(errorCode)).increment();
+        this.goaways.withTag("error", ErrorCode.name(errorCode)).increment();
     }
 
     void streamReplayed(long errorCode) {
-        this.streamsReplayed.withTag("error", errorName(errorCode)).increment();
+        this.streamsReplayed.withTag("error", ErrorCode.name(errorCode)).increment();
     }
 
     void flowControlStalled() {
@@ -98,15 +96,5 @@ final class Http2Meters {
 
     private double activeStreams() {
         return this.openStreams.values().stream().mapToInt(Set::size).sum();
-    }
-
-    /**
-     * The RFC 9113 name of {@code code}, such as {@code REFUSED_STREAM}, or {@value #UNKNOWN}: the
-     * name part of {@link ErrorCode#describe}, which writes known codes as {@code NAME (0x7)}.
-     */
-    static String errorName(long code) {
-        String described = ErrorCode.describe(code);
-        int hex = described.indexOf(" (0x");
-        return (hex > 0) ? described.substring(0, hex) : UNKNOWN;
     }
 }

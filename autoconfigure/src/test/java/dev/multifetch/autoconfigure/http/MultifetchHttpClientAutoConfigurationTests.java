@@ -16,6 +16,7 @@ import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.Transfer;
+import dev.multifetch.core.testing.Nghttpd;
 import dev.multifetch.core.testing.ScriptedServer;
 import dev.multifetch.core.testing.TestCertificates;
 import dev.multifetch.core.testing.TlsServer;
@@ -23,6 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -320,6 +323,37 @@ class MultifetchHttpClientAutoConfigurationTests {
                     assertThat(second.get().uri(url).retrieve().body(String.class)).isEqualTo("shared");
 
                     assertThat(server.handshakes()).isEqualTo(1);
+                });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "multifetch.ssl.bundle", "spring.http.clients.ssl.bundle" })
+    void whenServerOffersH2ByAlpnThenRestClientAndWebClientTalkHttp2(String bundleProperty) {
+        List<String> versions = new CopyOnWriteArrayList<>();
+        FetchListener recorder = new FetchListener() {
+            @Override
+            public void transferDone(Transfer transfer, FetchResponse response) {
+                versions.add(response.httpVersion());
+            }
+        };
+        try (Nghttpd server = Nghttpd.builder().tls(this.authority.server("127.0.0.1")).file("/h2", 16 * 1024).start()) {
+            this.contextRunner.withPropertyValues(trustsAuthority(), bundleProperty + "=client")
+                .withBean("recorder", FetchListener.class, () -> recorder)
+                .run((context) -> {
+                    RestClient rest = context.getBean(RestClient.Builder.class).build();
+                    WebClient web = context.getBean(WebClient.Builder.class).build();
+
+                    ResponseEntity<byte[]> overRest = rest.get().uri(server.url("/h2")).retrieve().toEntity(byte[].class);
+                    byte[] overWeb = web.get().uri(server.url("/h2")).retrieve().bodyToMono(byte[].class).block(WAIT);
+
+                    assertThat(overRest.getStatusCode().value()).isEqualTo(200);
+                    assertThat(overRest.getBody()).isEqualTo(server.content("/h2"));
+                    assertThat(overWeb).isEqualTo(server.content("/h2"));
+                    await().atMost(WAIT).until(() -> versions.size() == 2);
+                    assertThat(versions).containsExactly("HTTP/2", "HTTP/2");
+                    assertThat(context.getBean(MeterRegistry.class).get("multifetch.http2.connections").gauge().value())
+                        .as("both clients share the one TLS connection").isEqualTo(1);
                 });
         }
     }

@@ -108,8 +108,12 @@ class MetricsFetchListenerTests {
             "4, SETTINGS_TIMEOUT", "5, STREAM_CLOSED", "6, FRAME_SIZE_ERROR", "7, REFUSED_STREAM", "8, CANCEL",
             "9, COMPRESSION_ERROR", "10, CONNECT_ERROR", "11, ENHANCE_YOUR_CALM", "12, INADEQUATE_SECURITY",
             "13, HTTP_1_1_REQUIRED", "14, UNKNOWN", "-1, UNKNOWN", "4294967295, UNKNOWN" })
-    void whenErrorCodeNamedThenItIsTheRfcNameOrUnknown(long code, String name) {
-        assertThat(Http2Meters.errorName(code)).isEqualTo(name);
+    void whenGoawayAndReplayCarryAnErrorCodeThenTheTagIsItsRfcNameOrUnknown(long code, String name) {
+        this.listener.goawayReceived(1, code, 0);
+        this.listener.streamReplayed(this.transfer, code);
+
+        assertThat(goaways(name)).isEqualTo(1);
+        assertThat(this.registry.get(Http2Meters.STREAMS_REPLAYED).tag("error", name).counter().count()).isEqualTo(1);
     }
 
     private double gauge(String name) {

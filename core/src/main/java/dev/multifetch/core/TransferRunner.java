@@ -21,6 +21,9 @@ import java.util.List;
 final class TransferRunner {
 
 
+    /** How long an idle HTTP/2 connection may sit before a PING goes ahead of its next stream. */
+    private static final long QUIET_BEFORE_PING_NANOS = 10_000_000_000L;
+
     private static final System.Logger LOG = System.getLogger(TransferRunner.class.getName());
 
     private final Multi multi;
@@ -156,6 +159,10 @@ final class TransferRunner {
         if (mayMultiplex) {
             Connection shared = multi.pool().takeStream(t.origin);
             if (shared != null) {
+                if (shared.http2().load() == 1 && multi.now() - shared.idleSinceNanos() > QUIET_BEFORE_PING_NANOS) {
+                    // it sat idle a while: a PING goes ahead of the request, so a dead peer shows at once
+                    shared.http2().ping(multi.now());
+                }
                 shared.beginUse();
                 t.conn = shared;
                 t.exchange = http2;

@@ -57,6 +57,33 @@ class Http2NegotiationTests {
         assertThat(connectionsFor(false)).isGreaterThan(1).isLessThanOrEqualTo(4);
     }
 
+    @Test
+    @Timeout(30)
+    void whenAnIdleConnectionIsReusedAfterAQuietPeriodThenAPingGoesAheadOfTheRequest() throws Exception {
+        java.util.concurrent.atomic.AtomicLong skew = new java.util.concurrent.atomic.AtomicLong();
+        List<Integer> framesBeforeSecondRequest = new CopyOnWriteArrayList<>();
+        try (H2ScriptedServer server = new H2ScriptedServer(conn -> {
+            conn.handshake(Map.of());
+            conn.respond(conn.awaitRequest(), 200, "first");
+            Frame f;
+            do {
+                f = conn.readFrame();
+                framesBeforeSecondRequest.add(f.type());
+            } while (f.type() != H2Frames.HEADERS);
+            conn.respond(conn.requests().get(1), 200, "second");
+        }); FetchEngine engine = FetchEngine.builder().options(MultiOptions.builder()
+                .httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).nanoClock(() -> System.nanoTime() + skew.get())
+                .timeout(Duration.ofSeconds(20)).build()).build()) {
+            engine.fetch(FetchRequest.get(server.url("/first"))).get(20, TimeUnit.SECONDS);
+            skew.addAndGet(Duration.ofSeconds(11).toNanos());
+            FetchResponse second = engine.fetch(FetchRequest.get(server.url("/second"))).get(20, TimeUnit.SECONDS);
+
+            assertThat(second.bodyAsString()).isEqualTo("second");
+            assertThat(framesBeforeSecondRequest).as("frame types before the second HEADERS").contains(H2Frames.PING);
+            assertThat(server.connectionCount()).isEqualTo(1);
+        }
+    }
+
     private static int connectionsFor(boolean pipeWait) throws Exception {
         Http2RealServerTests.StreamCounter counter = new Http2RealServerTests.StreamCounter();
         try (Nghttpd server = Nghttpd.builder().tls().file("/1k", 1024).start();

@@ -218,6 +218,34 @@ class Http2ReplayTests {
         }
     }
 
+    @Test
+    @Timeout(30)
+    void whenServerRequiresHttp11ThenTheTransferIsReplayedOverHttp11AndTheOriginRemembersIt() throws Exception {
+        AtomicInteger http11Requests = new AtomicInteger();
+        try (H2ScriptedServer server = new H2ScriptedServer(conn -> {
+            conn.handshake(Map.of());
+            Request r = conn.awaitRequest();
+            conn.sendRst(r.streamId(), 0xdL);
+        }).http11((in, out) -> {
+            java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.ISO_8859_1));
+            for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+                // the request head is read and dropped
+            }
+            http11Requests.incrementAndGet();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nh1".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }); FetchEngine engine = engine(2)) {
+            FetchResponse first = engine.fetch(FetchRequest.get(server.url("/a"))).get(20, TimeUnit.SECONDS);
+            FetchResponse second = engine.fetch(FetchRequest.get(server.url("/b"))).get(20, TimeUnit.SECONDS);
+
+            assertThat(first.httpVersion()).isEqualTo("HTTP/1.1");
+            assertThat(first.bodyAsString()).isEqualTo("h1");
+            assertThat(second.httpVersion()).as("the origin is remembered as HTTP/1.1 only").isEqualTo("HTTP/1.1");
+            assertThat(http11Requests.get()).isEqualTo(2);
+            assertThat(server.connectionCount()).as("one HTTP/2 connection, then two HTTP/1.1 ones").isEqualTo(3);
+        }
+    }
+
     private static void awaitRequests(List<String> seen, int n) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> seen.size() >= n);
     }

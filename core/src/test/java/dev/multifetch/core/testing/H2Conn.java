@@ -167,6 +167,24 @@ public final class H2Conn {
         return body(streamId);
     }
 
+    /** Whether the client starts with the HTTP/2 preface; nothing is consumed. */
+    boolean startsWithPreface() throws IOException {
+        in.mark(H2Frames.CLIENT_PREFACE.length);
+        byte[] start = in.readNBytes(H2Frames.CLIENT_PREFACE.length);
+        in.reset();
+        return Arrays.equals(start, H2Frames.CLIENT_PREFACE);
+    }
+
+    /** The connection's input, for a client that did not speak HTTP/2. */
+    InputStream input() {
+        return in;
+    }
+
+    /** The connection's output, for a client that did not speak HTTP/2. */
+    OutputStream output() {
+        return out;
+    }
+
     void readPreface() throws IOException {
         byte[] preface = in.readNBytes(H2Frames.CLIENT_PREFACE.length);
         if (!Arrays.equals(preface, H2Frames.CLIENT_PREFACE)) {

@@ -60,6 +60,20 @@ public final class H2ScriptedServer implements AutoCloseable {
         void handle(H2Conn conn) throws Exception;
     }
 
+    /** What a test does with a connection whose client spoke HTTP/1.1 instead (see {@link #http11}). */
+    @FunctionalInterface
+    public interface Http11Handler {
+        void handle(java.io.InputStream in, java.io.OutputStream out) throws Exception;
+    }
+
+    private volatile Http11Handler http11;
+
+    /** Answers connections that do not start with the HTTP/2 preface with {@code handler}, as a server speaking both would. */
+    public H2ScriptedServer http11(Http11Handler handler) {
+        this.http11 = handler;
+        return this;
+    }
+
     /** A cleartext (h2c, prior knowledge) server running {@code handler} on every connection. */
     public H2ScriptedServer(Handler handler) {
         this(plainListener(), false, handler);
@@ -205,6 +219,11 @@ public final class H2ScriptedServer implements AutoCloseable {
             socket.setSoTimeout((int) H2Conn.DEFAULT_READ_TIMEOUT.toMillis());
             if (socket instanceof SSLSocket ssl) {
                 ssl.startHandshake();
+            }
+            Http11Handler fallback = http11;
+            if (fallback != null && !conn.startsWithPreface()) {
+                fallback.handle(conn.input(), conn.output());
+                return;
             }
             conn.readPreface();
             handler.handle(conn);

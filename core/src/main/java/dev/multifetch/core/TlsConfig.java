@@ -90,7 +90,7 @@ public final class TlsConfig {
         if (!insecure) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (ConnectPhase.literalAddress(host) == null) {
+        if (dev.multifetch.core.connection.IpLiterals.address(host) == null) {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
         engine.setSSLParameters(params);

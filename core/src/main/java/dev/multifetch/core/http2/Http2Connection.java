@@ -5,7 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -299,7 +298,8 @@ public final class Http2Connection {
                 if (n < 0) {
                     throw new EOFException("the server closed the connection");
                 }
-                reader.read(buffer.flip(), inbound);
+                buffer.flip();
+                readFrames(buffer);
             }
             more[0] = !closed;
             return !closed;
@@ -309,6 +309,27 @@ public final class Http2Connection {
             lost(e);
         }
         return false;
+    }
+
+    /** Handles every frame in {@code buffer}; a stream error resets its stream and reading goes on. */
+    private void readFrames(ByteBuffer buffer) throws Http2Exception {
+        while (true) {
+            try {
+                reader.read(buffer, inbound);
+                return;
+            } catch (Http2Exception e) {
+                if (e.isConnectionError()) {
+                    throw e;
+                }
+                Http2Stream s = streams.get(e.streamId());
+                if (s != null) {
+                    streamError(s, e.errorCode(), e.getMessage());
+                } else {
+                    // an error on a stream already closed: nothing to reset, but it costs the flood budget
+                    inbound.useless(e.getMessage());
+                }
+            }
+        }
     }
 
     /** A connection error of ours: GOAWAY with the code, every stream told. */

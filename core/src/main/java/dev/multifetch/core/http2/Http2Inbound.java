@@ -31,7 +31,7 @@ final class Http2Inbound implements FrameHandler {
         return s;
     }
 
-    private void useless(String what) throws Http2Exception {
+    void useless(String what) throws Http2Exception {
         if (++c.uselessFrames > c.limits.maxUselessFrames()) {
             throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + c.limits.maxUselessFrames()
                     + " frames in a row that carried nothing (last: " + what + "): flood refused");

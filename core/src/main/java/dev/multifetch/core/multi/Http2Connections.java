@@ -1,5 +1,9 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.MultiOptions;
+import dev.multifetch.core.PollAction;
+import dev.multifetch.core.HttpVersion;
+import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.connection.ConnectionPool;
 import dev.multifetch.core.connection.Origin;
@@ -20,13 +24,13 @@ import java.util.Set;
  */
 final class Http2Connections {
 
-    private final Multi multi;
+    private final MultiHandle multi;
     private final ConnectionPool pool;
     private final ArrayDeque<Connection> touched = new ArrayDeque<>();
     private final Set<Origin> http11Only = new HashSet<>();
     private final boolean[] more = new boolean[1];
 
-    Http2Connections(Multi multi, ConnectionPool pool) {
+    Http2Connections(MultiHandle multi, ConnectionPool pool) {
         this.multi = multi;
         this.pool = pool;
     }
@@ -115,8 +119,11 @@ final class Http2Connections {
         multi.closeConnection(c);
     }
 
-    /** Called as the multi handle closes {@code c}: a polite GOAWAY if it can still go out. */
-    void closing(Connection c) {
+    /**
+     * Called as the multi handle closes {@code c}: a polite GOAWAY if it can still go out.
+     * Returns whether the connection ended with an error of its own, so its close should linger.
+     */
+    boolean closing(Connection c) {
         Http2Connection h2 = c.http2();
         if (c.awaitingSettings()) {
             settingsKnown(c);
@@ -130,6 +137,7 @@ final class Http2Connections {
         }
         long id = c.id();
         listen(l -> l.http2ConnectionClosed(id));
+        return h2.failure() != null;
     }
 
     /** The server wants HTTP/1.1 for this origin (HTTP_1_1_REQUIRED): later transfers do not try h2 there. */
@@ -138,7 +146,7 @@ final class Http2Connections {
     }
 
     /** Whether {@code t} should try HTTP/2 on a connection to its origin, and how. */
-    HttpVersion versionFor(Transfer t) {
+    HttpVersion versionFor(Run t) {
         HttpVersion asked = t.request().httpVersion() != null ? t.request().httpVersion() : multi.options().httpVersion();
         if (t.forceHttp11 || http11Only.contains(t.origin)) {
             return HttpVersion.HTTP_1_1;

@@ -1,5 +1,9 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.BodyConsumer;
+import dev.multifetch.core.FetchError;
+import dev.multifetch.core.HeaderListener;
+import dev.multifetch.core.Headers;
 import dev.multifetch.core.http1.BodyCollector;
 import dev.multifetch.core.http1.BodySink;
 import dev.multifetch.core.http1.ContentDecoder;
@@ -17,11 +21,11 @@ import java.nio.ByteBuffer;
  */
 final class ResponseEvents implements ResponseParser.Events {
 
-    private final Transfer t;
+    private final Run t;
     private final TransferRunner runner;
     private final long maxBody;
 
-    ResponseEvents(Transfer t, TransferRunner runner, long maxBody) {
+    ResponseEvents(Run t, TransferRunner runner, long maxBody) {
         this.t = t;
         this.runner = runner;
         this.maxBody = maxBody;
@@ -38,7 +42,7 @@ final class ResponseEvents implements ResponseParser.Events {
     @Override
     public BodySink finalHead(int status, String version, Headers headers, long contentLength) throws HttpException {
         notifyHeaders(status, version, headers, false);
-        runner.listen(t, l -> l.responseHeaders(t, status));
+        runner.listen(t, l -> l.responseHeaders(t.transfer, status));
         if (t.bodyHeld) {
             // the server answered without waiting for the body: it is never sent, so the connection cannot carry another request
             t.bodyHeld = false;

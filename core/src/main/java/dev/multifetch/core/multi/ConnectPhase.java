@@ -1,5 +1,12 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.HostResolver;
+import dev.multifetch.core.connection.IpLiterals;
+
+import dev.multifetch.core.PollAction;
+import dev.multifetch.core.TransferState;
+import dev.multifetch.core.MultiOptions;
+import dev.multifetch.core.FetchError;
 import dev.multifetch.core.ConnectPolicy.Verdict;
 import dev.multifetch.core.MultiOptions.HostPort;
 import dev.multifetch.core.connection.Connection;
@@ -24,19 +31,19 @@ import java.util.List;
  */
 final class ConnectPhase {
 
-    private final Multi multi;
+    private final MultiHandle multi;
     private final TransferRunner runner;
 
-    ConnectPhase(Multi multi, TransferRunner runner) {
+    ConnectPhase(MultiHandle multi, TransferRunner runner) {
         this.multi = multi;
         this.runner = runner;
     }
 
     /** Starts a new connection for a transfer holding a slot: finds addresses, or starts a lookup. */
-    boolean start(Transfer t) {
+    boolean start(Run t) {
         MultiOptions options = multi.options();
         Duration connectTimeout = t.request().connectTimeout() != null ? t.request().connectTimeout() : options.connectTimeout();
-        multi.expire(t, Transfer.EXPIRE_CONNECT, multi.now() + connectTimeout.toNanos());
+        multi.expire(t, Run.EXPIRE_CONNECT, multi.now() + connectTimeout.toNanos());
         String host = t.target.origin().host();
         int port = t.target.origin().port();
         HostPort via = options.connectTo(host, port);
@@ -47,7 +54,7 @@ final class ConnectPhase {
             known = multi.dnsCache().get(t.connectHost, multi.now());
         }
         if (known == null) {
-            InetAddress literal = literalAddress(t.connectHost);
+            InetAddress literal = IpLiterals.address(t.connectHost);
             known = literal == null ? null : List.of(literal);
         }
         if (known != null) {
@@ -57,29 +64,42 @@ final class ConnectPhase {
         t.resolveError = null;
         t.resolveToken++;
         runner.transition(t, TransferState.RESOLVING);
-        runner.listen(t, l -> l.dnsStart(t, t.connectHost));
-        multi.startResolve(t, t.connectHost);
+        runner.listen(t, l -> l.dnsStart(t.transfer, t.connectHost));
+        startResolve(t, t.connectHost);
         return false;
     }
 
+    /** Looks {@code host} up on a resolver thread; the answer wakes the transfer on the driving thread. */
+    private void startResolve(Run t, String host) {
+        long token = t.resolveToken;
+        HostResolver hostResolver = multi.options().hostResolver();
+        multi.offload(() -> hostResolver.resolve(host), (addresses, error) -> {
+            if (t.multi == multi && t.state == TransferState.RESOLVING && t.resolveToken == token) {
+                t.addresses = addresses == null ? null : List.of(addresses);
+                t.resolveError = error;
+                multi.runAgain(t);
+            }
+        });
+    }
+
     /** RESOLVING: waits for the resolver's answer (delivered by the multi handle). */
-    boolean resolving(Transfer t) {
+    boolean resolving(Run t) {
         if (t.addresses == null && t.resolveError == null) {
             return false;
         }
         if (t.addresses == null || t.addresses.isEmpty()) {
             Exception cause = t.resolveError != null ? t.resolveError : new UnknownHostException(t.connectHost);
-            runner.listen(t, l -> l.dnsFailed(t, t.connectHost, cause));
+            runner.listen(t, l -> l.dnsFailed(t.transfer, t.connectHost, cause));
             String why = cause instanceof UnknownHostException ? "" : " (" + cause + ")";
             return runner.fail(t, FetchError.COULDNT_RESOLVE_HOST, "Could not resolve host: " + t.connectHost + why, cause);
         }
         multi.dnsCache().put(t.connectHost, t.addresses, multi.now());
         List<InetAddress> found = t.addresses;
-        runner.listen(t, l -> l.dnsEnd(t, t.connectHost, found));
+        runner.listen(t, l -> l.dnsEnd(t.transfer, t.connectHost, found));
         return addressesKnown(t, found);
     }
 
-    private boolean addressesKnown(Transfer t, List<InetAddress> addresses) {
+    private boolean addressesKnown(Run t, List<InetAddress> addresses) {
         t.addresses = addresses;
         t.namelookupNanos += multi.now() - t.hopStartNanos;
         boolean firstIsV6 = addresses.get(0) instanceof Inet6Address;
@@ -91,7 +111,7 @@ final class ConnectPhase {
     }
 
     /** CONNECTING: checks the attempts in flight, starts more as the lanes free up, picks the winner. */
-    boolean connecting(Transfer t) {
+    boolean connecting(Run t) {
         for (int round = 0; round <= t.addresses.size(); round++) {
             Connection won = poll(t, true);
             if (won == null) {
@@ -118,17 +138,17 @@ final class ConnectPhase {
     }
 
     /** Starts an attempt in each lane that is free and allowed to run; true if any started. */
-    private boolean refill(Transfer t) {
+    private boolean refill(Run t) {
         boolean started = false;
         if (t.laneFirst == null && !t.firstFamily.isEmpty()) {
             t.laneFirst = startNext(t, t.firstFamily);
             started = t.laneFirst != null;
             if (started && !t.otherFamily.isEmpty() && !t.otherFamilyStarted) {
-                multi.expire(t, Transfer.EXPIRE_HAPPY_EYEBALLS, multi.now() + multi.options().happyEyeballsTimeout().toNanos());
+                multi.expire(t, Run.EXPIRE_HAPPY_EYEBALLS, multi.now() + multi.options().happyEyeballsTimeout().toNanos());
             }
         }
         if (!t.otherFamilyStarted && !t.otherFamily.isEmpty()) {
-            var headStart = t.expiries[Transfer.EXPIRE_HAPPY_EYEBALLS];
+            var headStart = t.expiries[Run.EXPIRE_HAPPY_EYEBALLS];
             boolean headStartOver = headStart != null && multi.now() - headStart.atNanos() >= 0;
             t.otherFamilyStarted = headStartOver || (t.laneFirst == null && t.firstFamily.isEmpty());
         }
@@ -140,7 +160,7 @@ final class ConnectPhase {
     }
 
     /** Opens a socket to the next allowed address of {@code family}; null when none is left. */
-    private Connection startNext(Transfer t, ArrayDeque<InetAddress> family) {
+    private Connection startNext(Run t, ArrayDeque<InetAddress> family) {
         while (!family.isEmpty()) {
             InetSocketAddress address = new InetSocketAddress(family.poll(), t.connectPort);
             Verdict verdict = judge(t, address);
@@ -149,7 +169,7 @@ final class ConnectPhase {
                 t.deniedReasons = t.deniedReasons == null ? denial : t.deniedReasons + "; " + denial;
                 continue;
             }
-            runner.listen(t, l -> l.connectStart(t, address));
+            runner.listen(t, l -> l.connectStart(t.transfer, address));
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open();
@@ -165,7 +185,7 @@ final class ConnectPhase {
         return null;
     }
 
-    private Verdict judge(Transfer t, InetSocketAddress address) {
+    private Verdict judge(Run t, InetSocketAddress address) {
         try {
             Verdict v = multi.options().connectPolicy().check(t.connectHost, address);
             return v == null ? Verdict.deny("the policy gave no verdict") : v;
@@ -187,7 +207,7 @@ final class ConnectPhase {
     }
 
     /** Checks one lane's attempt; returns it if connected, clears the lane if it failed. */
-    private Connection poll(Transfer t, boolean first) {
+    private Connection poll(Run t, boolean first) {
         Connection attempt = first ? t.laneFirst : t.laneOther;
         if (attempt == null) {
             return null;
@@ -206,7 +226,7 @@ final class ConnectPhase {
         return attempt;
     }
 
-    private boolean connected(Transfer t, Connection winner) {
+    private boolean connected(Run t, Connection winner) {
         abandon(t);
         t.conn = winner;
         t.exchange = null;
@@ -214,14 +234,14 @@ final class ConnectPhase {
         winner.beginUse();
         t.connects++;
         t.connectNanos += multi.now() - t.hopStartNanos;
-        runner.listen(t, l -> l.connectEnd(t, winner.remote()));
-        runner.listen(t, l -> l.connectionAcquired(t, winner.id(), false));
+        runner.listen(t, l -> l.connectEnd(t.transfer, winner.remote()));
+        runner.listen(t, l -> l.connectionAcquired(t.transfer, winner.id(), false));
         runner.transition(t, TransferState.PROTOCONNECT);
         return true;
     }
 
     /** Closes every attempt still in flight (REMOVE first) and forgets the addresses left. */
-    void abandon(Transfer t) {
+    void abandon(Run t) {
         for (Connection attempt : new Connection[] {t.laneFirst, t.laneOther}) {
             if (attempt != null) {
                 multi.closeChannel(attempt);
@@ -231,10 +251,10 @@ final class ConnectPhase {
         t.laneOther = null;
         t.firstFamily.clear();
         t.otherFamily.clear();
-        multi.cancelExpire(t, Transfer.EXPIRE_HAPPY_EYEBALLS);
+        multi.cancelExpire(t, Run.EXPIRE_HAPPY_EYEBALLS);
     }
 
-    private static void clearLane(Transfer t, boolean first) {
+    private static void clearLane(Run t, boolean first) {
         if (first) {
             t.laneFirst = null;
         } else {
@@ -242,13 +262,13 @@ final class ConnectPhase {
         }
     }
 
-    private void recordFailure(Transfer t, InetSocketAddress address, Exception e) {
+    private void recordFailure(Run t, InetSocketAddress address, Exception e) {
         String attempt = address.getAddress().getHostAddress() + ": " + TransferRunner.describe(e);
         t.connectFailures = t.connectFailures == null ? attempt : t.connectFailures + "; " + attempt;
-        runner.listen(t, l -> l.connectFailed(t, address, e));
+        runner.listen(t, l -> l.connectFailed(t.transfer, address, e));
     }
 
-    private String failureMessage(Transfer t) {
+    private String failureMessage(Run t) {
         String where = t.connectHost + " port " + t.connectPort;
         if (t.connectFailures == null && t.deniedReasons != null) {
             return "denied by connect policy: " + where + ": " + t.deniedReasons;
@@ -256,33 +276,6 @@ final class ConnectPhase {
         String message = "Failed to connect to " + where + " after " + (multi.now() - t.startNanos) / 1_000_000 + " ms: "
                 + t.connectFailures;
         return t.deniedReasons == null ? message : message + "; denied by connect policy: " + t.deniedReasons;
-    }
-
-    /** The address of an IP literal, found without any lookup; null for a name. */
-    static InetAddress literalAddress(String host) {
-        try {
-            if (host.indexOf(':') >= 0) {
-                return InetAddress.getByName(host);
-            }
-            String[] parts = host.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
-            }
-            byte[] bytes = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
-                    return null;
-                }
-                int octet = Integer.parseInt(parts[i]);
-                if (octet > 255) {
-                    return null;
-                }
-                bytes[i] = (byte) octet;
-            }
-            return InetAddress.getByAddress(host, bytes);
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 
     private static void closeQuietly(SocketChannel channel) {

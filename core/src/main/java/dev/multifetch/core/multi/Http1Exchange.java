@@ -1,5 +1,10 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.FetchError;
+import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.PollAction;
+import dev.multifetch.core.TransferState;
+import dev.multifetch.core.ProgressListener;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.connection.Transport;
 import dev.multifetch.core.http1.HttpException;
@@ -18,26 +23,26 @@ import java.util.Set;
  *
  * <p>libcurl: {@code multi_runsingle()} DO..PERFORMING, {@code Curl_retry_request()}.
  */
-final class ExchangePhase implements Exchange {
+final class Http1Exchange implements Exchange {
 
     /** Reads per turn before yielding to other transfers; the selector reports the rest again. */
     private static final int READS_PER_TURN = 4;
     private static final long EXPECT_100_NANOS = 1_000_000_000L;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
-    private final Multi multi;
+    private final MultiHandle multi;
     private final TransferRunner runner;
     private final UploadPhase upload;
     private final RequestWriter.Scratch scratch = new RequestWriter.Scratch();
 
-    ExchangePhase(Multi multi, TransferRunner runner) {
+    Http1Exchange(MultiHandle multi, TransferRunner runner) {
         this.multi = multi;
         this.runner = runner;
         this.upload = new UploadPhase(multi);
     }
 
     @Override
-    public dev.multifetch.core.exchange.ResponseProgress progress(Transfer t) {
+    public dev.multifetch.core.exchange.ResponseProgress progress(Run t) {
         return t.parser;
     }
 
@@ -46,7 +51,7 @@ final class ExchangePhase implements Exchange {
      * a body not read to its end or not sent whole, ends it (RFC 9112 section 9.6).
      */
     @Override
-    public void release(Transfer t, boolean reusable) {
+    public void release(Run t, boolean reusable) {
         Connection c = t.conn;
         t.conn = null;
         t.remoteAddress = c.remote();
@@ -59,19 +64,19 @@ final class ExchangePhase implements Exchange {
         } else {
             multi.closeConnection(c);
         }
-        runner.listen(t, l -> l.connectionReleased(t, c.id(), keep));
+        runner.listen(t, l -> l.connectionReleased(t.transfer, c.id(), keep));
     }
 
     @Override
-    public void abandon(Transfer t) {
+    public void abandon(Run t) {
         long id = t.conn.id();
         multi.closeConnection(t.conn);
-        runner.listen(t, l -> l.connectionReleased(t, id, false));
+        runner.listen(t, l -> l.connectionReleased(t.transfer, id, false));
         t.conn = null;
     }
 
     /** Encodes the head (and an in-memory body unless it waits for 100 Continue). */
-    void prepare(Transfer t) {
+    void prepare(Run t) {
         FetchRequest hop = t.hop;
         boolean holdBody = hop.expectContinue() && !t.expectRetried && hop.body() != null && hop.body().length() != 0;
         t.requestBytes = RequestWriter.encode(hop, t.target, multi.options().userAgent(), holdBody, scratch);
@@ -81,7 +86,7 @@ final class ExchangePhase implements Exchange {
 
     /** DO: writes the head, then the body unless it is held for 100 Continue. */
     @Override
-    public boolean send(Transfer t) {
+    public boolean send(Run t) {
         if (t.requestBytes == null) {
             prepare(t);
         }
@@ -107,7 +112,7 @@ final class ExchangePhase implements Exchange {
             return staleRetry(t) || sendFailed(t, e);
         }
         long sent = t.bytesSent;
-        runner.listen(t, l -> l.requestSent(t, sent));
+        runner.listen(t, l -> l.requestSent(t.transfer, sent));
         runner.transition(t, TransferState.DID);
         aborted(t);
         return true;
@@ -115,7 +120,7 @@ final class ExchangePhase implements Exchange {
 
     /** DID: the response parser is set up and reading starts. */
     @Override
-    public boolean startReading(Transfer t) {
+    public boolean startReading(Run t) {
         long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
         t.parser = new ResponseParser(!t.hop.method().equals("HEAD"), multi.options().maxHeaderBytes(),
                 new ResponseEvents(t, runner, maxBody));
@@ -126,10 +131,10 @@ final class ExchangePhase implements Exchange {
         runner.checkSpeed(t, now);
         Duration readTimeout = runner.readTimeout(t);
         if (readTimeout != null) {
-            multi.expire(t, Transfer.EXPIRE_READ, now + readTimeout.toNanos());
+            multi.expire(t, Run.EXPIRE_READ, now + readTimeout.toNanos());
         }
         if (t.bodyHeld) {
-            multi.expire(t, Transfer.EXPIRE_EXPECT, now + EXPECT_100_NANOS);
+            multi.expire(t, Run.EXPIRE_EXPECT, now + EXPECT_100_NANOS);
         }
         runner.transition(t, TransferState.PERFORMING);
         return true;
@@ -137,7 +142,7 @@ final class ExchangePhase implements Exchange {
 
     /** PERFORMING: sends what is left of the body, reads what arrived, stops at a pause or the end. */
     @Override
-    public boolean perform(Transfer t) {
+    public boolean perform(Run t) {
         if (t.paused) {
             return false;
         }
@@ -193,7 +198,7 @@ final class ExchangePhase implements Exchange {
      * then the unread rest of the last read. False while the consumer is (again) paused or the
      * exchange moved on (done or failed).
      */
-    private boolean resumeHeldBody(Transfer t) {
+    private boolean resumeHeldBody(Run t) {
         try {
             if (!t.parser.resumeBody() && t.parser.paused()) {
                 pause(t);
@@ -224,7 +229,7 @@ final class ExchangePhase implements Exchange {
     }
 
     /** A paused parser leaves part of a read unread: keep it (at most one read) until the resume. */
-    private static void keepUnread(Transfer t, ByteBuffer data) {
+    private static void keepUnread(Run t, ByteBuffer data) {
         if (data.hasRemaining()) {
             ByteBuffer copy = ByteBuffer.allocate(data.remaining());
             t.pendingInput = copy.put(data).flip();
@@ -232,7 +237,7 @@ final class ExchangePhase implements Exchange {
     }
 
     /** Feeds one read to the parser; false if the transfer failed. */
-    private boolean consume(Transfer t, ByteBuffer data, int n) {
+    private boolean consume(Run t, ByteBuffer data, int n) {
         long now = multi.now();
         if (!t.hopStarttransfer) {
             t.hopStarttransfer = true;
@@ -253,7 +258,7 @@ final class ExchangePhase implements Exchange {
     }
 
     /** Pushes the body on while the response is read; false if that failed the transfer. */
-    private boolean sendWhileReading(Transfer t) {
+    private boolean sendWhileReading(Run t) {
         try {
             if (upload.pump(t, t.upload, true)) {
                 multi.want(t.conn.channel(), t, PollAction.IN);
@@ -265,27 +270,27 @@ final class ExchangePhase implements Exchange {
         }
     }
 
-    private boolean sendingBody(Transfer t) {
+    private boolean sendingBody(Run t) {
         return t.upload != null && !t.bodyHeld && !t.bodyAbandoned && !t.upload.complete();
     }
 
     /** A body held for 100 Continue goes out once the server agreed, or its second is up. */
-    private void releaseHeldBody(Transfer t) {
-        var wait = t.expiries[Transfer.EXPIRE_EXPECT];
+    private void releaseHeldBody(Run t) {
+        var wait = t.expiries[Run.EXPIRE_EXPECT];
         if (t.bodyHeld && wait != null && multi.now() - wait.atNanos() >= 0) {
             t.bodyHeld = false;
         }
         if (!t.bodyHeld) {
-            multi.cancelExpire(t, Transfer.EXPIRE_EXPECT);
+            multi.cancelExpire(t, Run.EXPIRE_EXPECT);
         }
     }
 
-    private void pause(Transfer t) {
+    private void pause(Run t) {
         t.pauseRequested = false;
         multi.pause(t);
     }
 
-    private boolean endOfInput(Transfer t) {
+    private boolean endOfInput(Run t) {
         if (staleRetry(t)) {
             return true;
         }
@@ -298,14 +303,14 @@ final class ExchangePhase implements Exchange {
         return true;
     }
 
-    private boolean sendFailed(Transfer t, IOException e) {
+    private boolean sendFailed(Run t, IOException e) {
         boolean source = e instanceof UploadPhase.BodySourceException;
         return runner.fail(t, source ? FetchError.READ_ERROR : FetchError.SEND_ERROR,
                 (source ? "" : "Failed sending the request: ") + TransferRunner.describe(e), e);
     }
 
     /** Tells the progress listener; true if it stopped the transfer (which then moved to DONE). */
-    private boolean aborted(Transfer t) {
+    private boolean aborted(Run t) {
         ProgressListener listener = t.hop.progressListener();
         if (listener == null || t.state.isFinished() || t.failure != null) {
             return false;
@@ -328,7 +333,7 @@ final class ExchangePhase implements Exchange {
      * A reused connection that failed before any response byte was probably closed by the
      * server while idle: run the request once more on a fresh connection, if it is safe to repeat.
      */
-    private boolean staleRetry(Transfer t) {
+    private boolean staleRetry(Run t) {
         boolean nothingReceived = t.parser == null || !t.parser.receivedAny();
         if (!t.reusedConnection || t.retried || !nothingReceived || !IDEMPOTENT.contains(t.hop.method())) {
             return false;

@@ -1,5 +1,7 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.RequestBody;
+import dev.multifetch.core.PollAction;
 import dev.multifetch.core.connection.Transport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,9 +54,9 @@ final class UploadPhase {
         }
     }
 
-    private final Multi multi;
+    private final MultiHandle multi;
 
-    UploadPhase(Multi multi) {
+    UploadPhase(MultiHandle multi) {
         this.multi = multi;
     }
 
@@ -64,7 +66,7 @@ final class UploadPhase {
      *
      * @throws IOException a socket failure, or a body source that failed or lied about its length
      */
-    boolean pump(Transfer t, Upload up, boolean alsoReading) throws IOException {
+    boolean pump(Run t, Upload up, boolean alsoReading) throws IOException {
         Transport transport = t.conn.transport();
         while (true) {
             if (up.failure != null) {
@@ -98,7 +100,7 @@ final class UploadPhase {
     }
 
     /** Queues the next piece to write; false when a chunk is still being read. */
-    private boolean nextPiece(Transfer t, Upload up) throws IOException {
+    private boolean nextPiece(Run t, Upload up) throws IOException {
         if (up.body.bytes() != null) {
             up.pending = ByteBuffer.wrap(up.body.bytes());
             up.sourceDone = true;
@@ -133,7 +135,7 @@ final class UploadPhase {
      *
      * @throws IOException a body source that failed or did not match its declared length
      */
-    ByteBuffer nextRaw(Transfer t, Upload up) throws IOException {
+    ByteBuffer nextRaw(Run t, Upload up) throws IOException {
         if (up.failure != null) {
             throw new BodySourceException("the request body could not be read: " + up.failure.getMessage(), up.failure);
         }
@@ -163,7 +165,7 @@ final class UploadPhase {
     }
 
     /** Reads one chunk on a worker thread; the reply wakes the transfer on the driving thread. */
-    private void readNext(Transfer t, Upload up) {
+    private void readNext(Run t, Upload up) {
         up.readInFlight = true;
         multi.offload(() -> {
             if (up.stream == null) {

@@ -1,5 +1,10 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.FetchException;
+import dev.multifetch.core.TransferState;
+import dev.multifetch.core.FetchError;
+import dev.multifetch.core.Headers;
+import dev.multifetch.core.RequestBody;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.exchange.ResponseProgress;
 import dev.multifetch.core.http1.BodySink;
@@ -33,18 +38,18 @@ final class Http2Exchange implements Exchange {
 
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
-    private final Multi multi;
+    private final MultiHandle multi;
     private final TransferRunner runner;
     private final UploadPhase upload;
 
-    Http2Exchange(Multi multi, TransferRunner runner) {
+    Http2Exchange(MultiHandle multi, TransferRunner runner) {
         this.multi = multi;
         this.runner = runner;
         this.upload = new UploadPhase(multi);
     }
 
     @Override
-    public boolean send(Transfer t) {
+    public boolean send(Run t) {
         if (!t.hopPretransfer) {
             t.hopPretransfer = true;
             t.pretransferNanos += multi.now() - t.hopStartNanos;
@@ -60,12 +65,12 @@ final class Http2Exchange implements Exchange {
             return false;
         }
         long sent = t.bytesSent;
-        runner.listen(t, l -> l.requestSent(t, sent));
+        runner.listen(t, l -> l.requestSent(t.transfer, sent));
         runner.transition(t, TransferState.DID);
         return true;
     }
 
-    private State open(Transfer t) {
+    private State open(Run t) {
         Http2Connection h2 = t.conn.http2();
         long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
         State s = new State(t, h2, new ResponseEvents(t, runner, maxBody));
@@ -82,12 +87,12 @@ final class Http2Exchange implements Exchange {
         multi.http2().touch(t.conn);
         long id = t.conn.id();
         int streamId = s.stream.id();
-        runner.listen(t, l -> l.streamOpened(t, id, streamId));
+        runner.listen(t, l -> l.streamOpened(t.transfer, id, streamId));
         return s;
     }
 
     /** Sends what the windows allow; true once the body ended (END_STREAM queued). */
-    private boolean sendBody(Transfer t, State s) {
+    private boolean sendBody(Run t, State s) {
         Http2Connection h2 = s.connection;
         while (!s.stream.localEnded()) {
             ByteBuffer piece = s.inline;
@@ -114,7 +119,7 @@ final class Http2Exchange implements Exchange {
             multi.http2().touch(t.conn);
             if (piece.hasRemaining()) {
                 int streamId = s.stream.id();
-                runner.listen(t, l -> l.flowControlStalled(t, streamId));
+                runner.listen(t, l -> l.flowControlStalled(t.transfer, streamId));
                 return false;
             }
         }
@@ -122,21 +127,21 @@ final class Http2Exchange implements Exchange {
     }
 
     @Override
-    public boolean startReading(Transfer t) {
+    public boolean startReading(Run t) {
         long now = multi.now();
         t.lastReadNanos = now;
         t.speedWindowStartNanos = 0;
         runner.checkSpeed(t, now);
         Duration readTimeout = runner.readTimeout(t);
         if (readTimeout != null) {
-            multi.expire(t, Transfer.EXPIRE_READ, now + readTimeout.toNanos());
+            multi.expire(t, Run.EXPIRE_READ, now + readTimeout.toNanos());
         }
         runner.transition(t, TransferState.PERFORMING);
         return true;
     }
 
     @Override
-    public boolean perform(Transfer t) {
+    public boolean perform(Run t) {
         State s = t.h2;
         if (t.paused) {
             return false;
@@ -151,7 +156,7 @@ final class Http2Exchange implements Exchange {
     }
 
     /** Acts on what the stream's events left: a failure, a replay, a pause, or the end. */
-    private boolean settle(Transfer t, State s) {
+    private boolean settle(Run t, State s) {
         if (s.replay) {
             return replay(t, s);
         }
@@ -179,7 +184,7 @@ final class Http2Exchange implements Exchange {
     }
 
     /** Hands on bytes held during a pause; false while the consumer pauses again. */
-    private boolean releaseHeld(Transfer t, State s) {
+    private boolean releaseHeld(Run t, State s) {
         while (!s.held.isEmpty()) {
             ByteBuffer piece = s.held.peek();
             int n = piece.remaining();
@@ -200,7 +205,7 @@ final class Http2Exchange implements Exchange {
     }
 
     /** Sends the request again on another stream, once: the server said it never acted on it. */
-    private boolean replay(Transfer t, State s) {
+    private boolean replay(Run t, State s) {
         boolean http11 = s.replayCode == ErrorCode.HTTP_1_1_REQUIRED;
         if (t.h2Replayed && !http11 || t.forceHttp11 && http11) {
             return runner.fail(t, FetchError.HTTP2_STREAM, s.replayReason + "; not replayed again after one replay", null);
@@ -211,7 +216,7 @@ final class Http2Exchange implements Exchange {
             multi.http2().requireHttp11(t.origin);
         }
         long code = s.replayCode;
-        runner.listen(t, l -> l.streamReplayed(t, code));
+        runner.listen(t, l -> l.streamReplayed(t.transfer, code));
         release(t, true);
         t.exchange = null;
         UploadPhase.close(t.upload);
@@ -223,12 +228,12 @@ final class Http2Exchange implements Exchange {
     }
 
     @Override
-    public ResponseProgress progress(Transfer t) {
+    public ResponseProgress progress(Run t) {
         return t.h2;
     }
 
     @Override
-    public void release(Transfer t, boolean reusable) {
+    public void release(Run t, boolean reusable) {
         State s = t.h2;
         Connection c = t.conn;
         t.conn = null;
@@ -244,15 +249,15 @@ final class Http2Exchange implements Exchange {
             closeStream(t, c, s, ErrorCode.CANCEL);
         }
         multi.http2().touch(c);
-        runner.listen(t, l -> l.connectionReleased(t, c.id(), true));
+        runner.listen(t, l -> l.connectionReleased(t.transfer, c.id(), true));
     }
 
     @Override
-    public void abandon(Transfer t) {
+    public void abandon(Run t) {
         release(t, false);
     }
 
-    private void closeStream(Transfer t, Connection c, State s, long code) {
+    private void closeStream(Run t, Connection c, State s, long code) {
         if (!s.stream.isClosed()) {
             c.http2().reset(s.stream, code);
         }
@@ -263,7 +268,7 @@ final class Http2Exchange implements Exchange {
     /** A transfer's stream: the response as it arrives, and what waits during a pause. */
     final class State implements StreamHandler, ResponseProgress {
 
-        final Transfer t;
+        final Run t;
         final Http2Connection connection;
         final ResponseEvents events;
         Http2Stream stream;
@@ -285,7 +290,7 @@ final class Http2Exchange implements Exchange {
         long headerBytesCounted;
         final long connectionId;
 
-        State(Transfer t, Http2Connection connection, ResponseEvents events) {
+        State(Run t, Http2Connection connection, ResponseEvents events) {
             this.t = t;
             this.connectionId = t.conn.id();
             this.connection = connection;
@@ -431,7 +436,7 @@ final class Http2Exchange implements Exchange {
         @Override
         public void onStreamEnd(Http2Stream s, long errorCode) {
             closeCode = errorCode;
-            runner.listen(t, l -> l.streamClosed(t, connectionId, s.id(), errorCode));
+            runner.listen(t, l -> l.streamClosed(t.transfer, connectionId, s.id(), errorCode));
         }
 
         @Override

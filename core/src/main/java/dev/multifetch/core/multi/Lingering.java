@@ -1,4 +1,4 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
 import dev.multifetch.core.connection.Connection;
 import java.io.IOException;

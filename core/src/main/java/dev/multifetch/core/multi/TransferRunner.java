@@ -1,13 +1,19 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.HeaderListener;
+import dev.multifetch.core.FetchException;
+import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.HttpVersion;
+import dev.multifetch.core.PollAction;
+import dev.multifetch.core.TransferState;
+import dev.multifetch.core.FetchError;
+import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.http1.HttpException;
 import dev.multifetch.core.http1.PostRedirect;
 import dev.multifetch.core.http1.Redirects;
-import dev.multifetch.core.http1.ResponseParser;
 import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,22 +32,22 @@ final class TransferRunner {
 
     private static final System.Logger LOG = System.getLogger(TransferRunner.class.getName());
 
-    private final Multi multi;
+    private final MultiHandle multi;
     private final ConnectPhase connectPhase;
     private final TlsPhase tlsPhase;
-    private final ExchangePhase http1;
+    private final Http1Exchange http1;
     private final Http2Exchange http2;
 
-    TransferRunner(Multi multi) {
+    TransferRunner(MultiHandle multi) {
         this.multi = multi;
         this.connectPhase = new ConnectPhase(multi, this);
         this.tlsPhase = new TlsPhase(multi, this);
-        this.http1 = new ExchangePhase(multi, this);
+        this.http1 = new Http1Exchange(multi, this);
         this.http2 = new Http2Exchange(multi, this);
     }
 
     /** Runs a transfer until it must wait for an event, or has finished. */
-    void run(Transfer t) {
+    void run(Run t) {
         try {
             if (!timedOut(t, multi.now())) {
                 while (step(t)) {
@@ -59,7 +65,7 @@ final class TransferRunner {
         }
     }
 
-    private boolean step(Transfer t) {
+    private boolean step(Run t) {
         return switch (t.state) {
             case INIT -> init(t);
             case SETUP -> setup(t);
@@ -77,7 +83,7 @@ final class TransferRunner {
     }
 
     /** The one place a transfer's state changes, with the enter and leave hooks. libcurl: mstate(). */
-    void transition(Transfer t, TransferState to) {
+    void transition(Run t, TransferState to) {
         TransferState from = t.state;
         if (from == to) {
             return;
@@ -85,14 +91,14 @@ final class TransferRunner {
         if (from == TransferState.PENDING) {
             long queued = multi.now() - t.pendingSinceNanos;
             t.queueNanos += queued;
-            listen(t, l -> l.transferDequeued(t, queued));
+            listen(t, l -> l.transferDequeued(t.transfer, queued));
         }
         t.state = to;
         switch (to) {
             case PENDING -> {
                 t.pendingSinceNanos = multi.now();
                 multi.enqueuePending(t);
-                listen(t, l -> l.transferQueued(t));
+                listen(t, l -> l.transferQueued(t.transfer));
             }
             case DONE -> multi.cancelExpiries(t);
             case MSGSENT -> t.totalNanos = multi.now() - t.startNanos;
@@ -102,7 +108,7 @@ final class TransferRunner {
 
     // ---- state handlers ----
 
-    private boolean init(Transfer t) {
+    private boolean init(Run t) {
         try {
             t.target = multi.target(t.hop.url());
         } catch (HttpException e) {
@@ -115,12 +121,12 @@ final class TransferRunner {
         return true;
     }
 
-    private boolean setup(Transfer t) {
+    private boolean setup(Run t) {
         transition(t, TransferState.CONNECT);
         return true;
     }
 
-    private boolean connect(Transfer t) {
+    private boolean connect(Run t) {
         if (t.conn == null && !t.slotHeld && !claim(t)) {
             transition(t, TransferState.PENDING);
             return false;
@@ -138,7 +144,7 @@ final class TransferRunner {
             multi.want(t.conn.channel(), t, PollAction.IN);
         }
         long id = t.conn.id();
-        listen(t, l -> l.connectionAcquired(t, id, true));
+        listen(t, l -> l.connectionAcquired(t.transfer, id, true));
         transition(t, TransferState.DO);
         return true;
     }
@@ -153,7 +159,7 @@ final class TransferRunner {
      * Gives the transfer an idle connection to its origin, or a slot to open one, if the limits
      * allow. Called for a transfer in CONNECT, and for waiting ones when a slot frees.
      */
-    boolean claim(Transfer t) {
+    boolean claim(Run t) {
         HttpVersion version = multi.http2().versionFor(t);
         boolean mayMultiplex = version != HttpVersion.HTTP_1_1;
         if (mayMultiplex) {
@@ -201,7 +207,7 @@ final class TransferRunner {
      * transfer knows the server speaks it, else HTTP/1.1. Transfers waiting to see whether it
      * multiplexes get a look either way.
      */
-    boolean protocolReady(Transfer t, javax.net.ssl.SSLEngine tls) {
+    boolean protocolReady(Run t, javax.net.ssl.SSLEngine tls) {
         HttpVersion version = multi.http2().versionFor(t);
         boolean h2 = version == HttpVersion.HTTP_2_PRIOR_KNOWLEDGE;
         if (tls != null && version != HttpVersion.HTTP_1_1) {
@@ -227,7 +233,7 @@ final class TransferRunner {
         return true;
     }
 
-    private void endMultiplexSetup(Transfer t) {
+    private void endMultiplexSetup(Run t) {
         if (t.multiplexSetup) {
             t.multiplexSetup = false;
             multi.pool().multiplexSetupEnded(t.origin);
@@ -235,15 +241,15 @@ final class TransferRunner {
         }
     }
 
-    private boolean protoconnect(Transfer t) {
+    private boolean protoconnect(Run t) {
         if (!t.target.origin().scheme().equals("https")) {
-            multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
+            multi.cancelExpire(t, Run.EXPIRE_CONNECT);
             return protocolReady(t, null);
         }
         return tlsPhase.handshake(t);
     }
 
-    private boolean done(Transfer t) {
+    private boolean done(Run t) {
         if (t.failure == null && t.listenerFailure != null) {
             fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
         }
@@ -264,10 +270,10 @@ final class TransferRunner {
     }
 
     /** The exchange ended well: the connection goes back to the cache or is closed, the response is built. */
-    private void finishResponse(Transfer t) {
+    private void finishResponse(Run t) {
         dev.multifetch.core.exchange.ResponseProgress p = t.exchange.progress(t);
         long bodyBytes = p.bodySize();
-        listen(t, l -> l.responseBodyEnd(t, bodyBytes));
+        listen(t, l -> l.responseBodyEnd(t.transfer, bodyBytes));
         if (t.listenerFailure != null) {
             fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
             return;
@@ -284,7 +290,7 @@ final class TransferRunner {
         t.exchange.release(t, p.connectionReusable());
         t.totalNanos = multi.now() - t.startNanos;
         byte[] body = t.collector == null ? new byte[0] : t.collector.toByteArray();
-        t.response = new FetchResponse(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timingNanos(),
+        t.response = ApiAccess.get().response(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timingNanos(),
                 t.connects, p.trailers(), t.redirects, t.remoteAddress, t.localAddress, t.bytesSent, t.bytesReceived);
         t.parser = null;
         t.collector = null;
@@ -296,7 +302,7 @@ final class TransferRunner {
      * refused with 417: the method and body as curl chooses them, credentials dropped across
      * origins, the connection reused when it can be. libcurl: Curl_follow().
      */
-    private boolean nextHop(Transfer t) {
+    private boolean nextHop(Run t) {
         FetchRequest hop = t.hop;
         String next = t.target.url();
         String method = hop.method();
@@ -330,8 +336,8 @@ final class TransferRunner {
         }
         t.exchange.release(t, t.exchange.progress(t).connectionReusable());
         t.exchange = null;
-        t.hop = t.redirectLocation == null ? hop.withoutExpectContinue()
-                : hop.redirected(next, method, dropBody, dropCredentials ? List.of() : t.request().credentials());
+        t.hop = t.redirectLocation == null ? ApiAccess.get().withoutExpectContinue(hop)
+                : ApiAccess.get().redirected(hop, next, method, dropBody, dropCredentials ? List.of() : ApiAccess.get().credentials(t.request()));
         t.target = target;
         t.origin = originOf(target, t.hop);
         t.resetForHop();
@@ -342,15 +348,15 @@ final class TransferRunner {
         return true;
     }
 
-    private boolean completed(Transfer t) {
+    private boolean completed(Run t) {
         transition(t, TransferState.MSGSENT);
         multi.postMessage(t);
         FetchListener listener = multi.options().listener();
         try {
             if (t.response != null) {
-                listener.transferDone(t, t.response);
+                listener.transferDone(t.transfer, t.response);
             } else {
-                listener.transferFailed(t, t.failure);
+                listener.transferFailed(t.transfer, t.failure);
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "FetchListener threw after " + t + " finished", e);
@@ -359,7 +365,7 @@ final class TransferRunner {
     }
 
     /** Tells the listener of an event; if it throws, the transfer is aborted at the next step. */
-    void listen(Transfer t, java.util.function.Consumer<FetchListener> event) {
+    void listen(Run t, java.util.function.Consumer<FetchListener> event) {
         try {
             event.accept(multi.options().listener());
         } catch (RuntimeException | LinkageError | AssertionError e) {
@@ -373,7 +379,7 @@ final class TransferRunner {
     // ---- failure, abort and stop ----
 
     /** Timeouts are checked first whenever a transfer runs; its deadlines are on the multi's timer. */
-    private boolean timedOut(Transfer t, long now) {
+    private boolean timedOut(Run t, long now) {
         String why = timeoutReason(t, now);
         if (why == null) {
             return false;
@@ -384,12 +390,12 @@ final class TransferRunner {
     }
 
     /** Which timeout passed, in words, or null if none; re-arms the lazy read and speed checks. */
-    private String timeoutReason(Transfer t, long now) {
-        Expiry<Transfer> total = t.expiries[Transfer.EXPIRE_TIMEOUT];
+    private String timeoutReason(Run t, long now) {
+        Expiry<Run> total = t.expiries[Run.EXPIRE_TIMEOUT];
         if (total != null && now - total.atNanos() >= 0) {
             return "Operation timed out after " + millis(now - t.startNanos) + " ms in state " + t.state + describeProgress(t);
         }
-        Expiry<Transfer> connect = t.expiries[Transfer.EXPIRE_CONNECT];
+        Expiry<Run> connect = t.expiries[Run.EXPIRE_CONNECT];
         if (connect != null && now - connect.atNanos() >= 0 && (t.state == TransferState.RESOLVING
                 || t.state == TransferState.CONNECTING || t.state == TransferState.PROTOCONNECT)) {
             String phase = t.state == TransferState.RESOLVING ? "Resolving host " + t.connectHost
@@ -405,9 +411,9 @@ final class TransferRunner {
     }
 
     /** The read timeout is checked lazily: a read only records its time; the timer re-arms itself. */
-    private String readTimedOut(Transfer t, long now) {
+    private String readTimedOut(Run t, long now) {
         Duration readTimeout = readTimeout(t);
-        Expiry<Transfer> read = t.expiries[Transfer.EXPIRE_READ];
+        Expiry<Run> read = t.expiries[Run.EXPIRE_READ];
         if (readTimeout == null || read == null || now - read.atNanos() < 0) {
             return null;
         }
@@ -416,12 +422,12 @@ final class TransferRunner {
             return "Read timed out: no response bytes for " + millis(silent) + " ms (read timeout "
                     + readTimeout.toMillis() + " ms)" + describeProgress(t);
         }
-        multi.expire(t, Transfer.EXPIRE_READ, t.lastReadNanos + readTimeout.toNanos());
+        multi.expire(t, Run.EXPIRE_READ, t.lastReadNanos + readTimeout.toNanos());
         return null;
     }
 
     /** curl's speed check: the average over each period must reach the limit. libcurl: Curl_speedcheck. */
-    String checkSpeed(Transfer t, long now) {
+    String checkSpeed(Run t, long now) {
         long limit = t.request().lowSpeedLimit() >= 0 ? t.request().lowSpeedLimit() : multi.options().lowSpeedLimit();
         if (limit <= 0) {
             return null;
@@ -430,14 +436,14 @@ final class TransferRunner {
         if (t.speedWindowStartNanos == 0) {
             t.speedWindowStartNanos = now;
             t.speedWindowBytes = 0;
-            multi.expire(t, Transfer.EXPIRE_SPEEDCHECK, now + period);
+            multi.expire(t, Run.EXPIRE_SPEEDCHECK, now + period);
             return null;
         }
         long elapsed = now - t.speedWindowStartNanos;
         if (elapsed < period) {
-            Expiry<Transfer> check = t.expiries[Transfer.EXPIRE_SPEEDCHECK];
+            Expiry<Run> check = t.expiries[Run.EXPIRE_SPEEDCHECK];
             if (check == null || now - check.atNanos() >= 0) {
-                multi.expire(t, Transfer.EXPIRE_SPEEDCHECK, t.speedWindowStartNanos + period);
+                multi.expire(t, Run.EXPIRE_SPEEDCHECK, t.speedWindowStartNanos + period);
             }
             return null;
         }
@@ -448,15 +454,15 @@ final class TransferRunner {
         }
         t.speedWindowStartNanos = now;
         t.speedWindowBytes = 0;
-        multi.expire(t, Transfer.EXPIRE_SPEEDCHECK, now + period);
+        multi.expire(t, Run.EXPIRE_SPEEDCHECK, now + period);
         return null;
     }
 
-    Duration readTimeout(Transfer t) {
+    Duration readTimeout(Run t) {
         return t.request().readTimeout() != null ? t.request().readTimeout() : multi.options().readTimeout();
     }
 
-    private String describeProgress(Transfer t) {
+    private String describeProgress(Run t) {
         var progress = t.exchange == null ? null : t.exchange.progress(t);
         return progress == null ? "" : " with " + progress.bodySize() + " body bytes received";
     }
@@ -465,7 +471,7 @@ final class TransferRunner {
      * Ends a transfer with an error: its connection is closed (never cached), its slot freed, its
      * place in the queue given up. The transfer moves to DONE; running it on posts the message.
      */
-    boolean fail(Transfer t, FetchError error, String message, Throwable cause) {
+    boolean fail(Run t, FetchError error, String message, Throwable cause) {
         if (t.failure == null) {
             t.failure = new FetchException(error, message, cause);
         }
@@ -475,13 +481,13 @@ final class TransferRunner {
     }
 
     /** Aborts a running transfer and posts its DONE message with ABORTED_BY_CALLBACK. */
-    void abort(Transfer t, String message, Throwable cause) {
+    void abort(Run t, String message, Throwable cause) {
         fail(t, FetchError.ABORTED_BY_CALLBACK, message, cause);
         finish(t);
     }
 
     /** Stops a running transfer that is being removed: resources freed, no message. */
-    void stop(Transfer t) {
+    void stop(Run t) {
         if (t.failure == null && t.state != TransferState.COMPLETED) {
             t.failure = new FetchException(FetchError.ABORTED_BY_CALLBACK,
                     "removed from the multi handle in state " + t.state);
@@ -492,19 +498,19 @@ final class TransferRunner {
         t.totalNanos = multi.now() - t.startNanos;
         transition(t, TransferState.COMPLETED);
         try {
-            multi.options().listener().transferFailed(t, t.failure);
+            multi.options().listener().transferFailed(t.transfer, t.failure);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "FetchListener threw after " + t + " was stopped", e);
         }
     }
 
-    private void finish(Transfer t) {
+    private void finish(Run t) {
         while (step(t)) {
             // DONE and COMPLETED need no events
         }
     }
 
-    private void releaseResources(Transfer t) {
+    private void releaseResources(Run t) {
         if (t.state == TransferState.PENDING) {
             multi.dropPending(t);
         }
@@ -534,7 +540,7 @@ final class TransferRunner {
         } else if (t.conn != null) {
             long id = t.conn.id();
             multi.closeConnection(t.conn);
-            listen(t, l -> l.connectionReleased(t, id, false));
+            listen(t, l -> l.connectionReleased(t.transfer, id, false));
             t.conn = null;
         }
         if (t.slotHeld) {

@@ -1,5 +1,8 @@
-package dev.multifetch.core;
+package dev.multifetch.core.multi;
 
+import dev.multifetch.core.FetchError;
+import dev.multifetch.core.TlsConfig;
+import dev.multifetch.core.PollAction;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.tls.TlsTransport;
 import java.io.EOFException;
@@ -21,16 +24,16 @@ import javax.net.ssl.SSLHandshakeException;
  */
 final class TlsPhase {
 
-    private final Multi multi;
+    private final MultiHandle multi;
     private final TransferRunner runner;
 
-    TlsPhase(Multi multi, TransferRunner runner) {
+    TlsPhase(MultiHandle multi, TransferRunner runner) {
         this.multi = multi;
         this.runner = runner;
     }
 
     /** Moves the handshake on; true once it is done (state DO) or failed. */
-    boolean handshake(Transfer t) {
+    boolean handshake(Run t) {
         if (t.tlsTaskRunning) {
             return false;
         }
@@ -46,8 +49,8 @@ final class TlsPhase {
             case DONE -> {
                 t.appconnectNanos += multi.now() - t.hopStartNanos;
                 javax.net.ssl.SSLSession session = tls.engine().getSession();
-                runner.listen(t, l -> l.tlsEnd(t, session.getProtocol(), session.getCipherSuite()));
-                multi.cancelExpire(t, Transfer.EXPIRE_CONNECT);
+                runner.listen(t, l -> l.tlsEnd(t.transfer, session.getProtocol(), session.getCipherSuite()));
+                multi.cancelExpire(t, Run.EXPIRE_CONNECT);
                 return runner.protocolReady(t, tls.engine());
             }
             case NEED_READ -> multi.want(conn.channel(), t, PollAction.IN);
@@ -58,9 +61,9 @@ final class TlsPhase {
         return false;
     }
 
-    private TlsTransport begin(Transfer t, Connection conn) {
+    private TlsTransport begin(Run t, Connection conn) {
         TlsConfig config = t.hop.tls() != null ? t.hop.tls() : multi.options().tls();
-        runner.listen(t, l -> l.tlsStart(t));
+        runner.listen(t, l -> l.tlsStart(t.transfer));
         List<String> alpn = switch (multi.http2().versionFor(t)) {
             case HTTP_1_1 -> List.of("http/1.1");
             case HTTP_2 -> List.of("h2", "http/1.1");
@@ -72,7 +75,7 @@ final class TlsPhase {
     }
 
     /** Certificate checks and key exchange can take milliseconds: never on the driving thread. */
-    private void runTasks(Transfer t, Connection conn, List<Runnable> tasks) {
+    private void runTasks(Run t, Connection conn, List<Runnable> tasks) {
         t.tlsTaskRunning = true;
         multi.want(conn.channel(), t, PollAction.NONE);
         multi.offload(() -> {
@@ -88,8 +91,8 @@ final class TlsPhase {
         });
     }
 
-    private boolean fail(Transfer t, Exception e) {
-        runner.listen(t, l -> l.tlsFailed(t, e));
+    private boolean fail(Run t, Exception e) {
+        runner.listen(t, l -> l.tlsFailed(t.transfer, e));
         String host = t.target.origin().host();
         CertificateException cert = certificateCause(e);
         if (cert != null) {

@@ -36,6 +36,7 @@ public final class HpackDecoder {
     private final int maxFields;
     private final DynamicTable table;
     private byte[] scratch = new byte[64];
+    private final StringCache strings = new StringCache();
     private Thread driver;
 
     /* the block being decoded */
@@ -203,10 +204,26 @@ public final class HpackDecoder {
             throw malformed("HPACK string of " + length + " bytes is longer than the " + block.remaining()
                     + " bytes left in the block, field " + fields);
         }
-        if (!huffman) {
-            count(counted + length);
-            return isoString(block, length);
+        String known = length <= StringCache.MAX_ENCODED ? strings.get(block, length, huffman) : null;
+        if (known != null) {
+            count(counted + known.length());
+            block.position(block.position() + length);
+            return known;
         }
+        int start = block.position();
+        String value = huffman ? huffmanString(block, length, counted) : rawString(block, length, counted);
+        if (length <= StringCache.MAX_ENCODED) {
+            strings.put(block, start, length, huffman, value);
+        }
+        return value;
+    }
+
+    private String rawString(ByteBuffer block, int length, int counted) throws Http2Exception {
+        count(counted + length);
+        return isoString(block, length);
+    }
+
+    private String huffmanString(ByteBuffer block, int length, int counted) throws Http2Exception {
         count(counted);
         if (length > maxHeaderListBytes) {
             throw calm("HPACK Huffman string of " + length + " encoded bytes exceeds the header block limit of "

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,7 +59,7 @@ public final class Http2Connection {
     final HpackEncoder encoder = new HpackEncoder(4096);
     final ByteOutput out = new ByteOutput(16 * 1024);
     final ByteOutput block = new ByteOutput(512);
-    final Map<Integer, Http2Stream> streams = new HashMap<>();
+    final StreamMap streams = new StreamMap();
     final List<Map.Entry<String, String>> fields = new ArrayList<>();
     int written;
     int nextStreamId = 1;
@@ -168,7 +167,7 @@ public final class Http2Connection {
         int id = nextStreamId;
         nextStreamId += 2;
         Http2Stream s = new Http2Stream(id, handler, peerInitialWindow, limits.streamWindow());
-        streams.put(id, s);
+        streams.put(s);
         block.reset();
         encoder.beginBlock(block);
         for (Map.Entry<String, String> f : requestFields) {
@@ -355,7 +354,7 @@ public final class Http2Connection {
     }
 
     private void failAll(long errorCode, boolean unprocessed, String message) {
-        for (Http2Stream s : new ArrayList<>(streams.values())) {
+        for (Http2Stream s : streams.snapshot()) {
             s.endCode = errorCode;
             closeStream(s);
             s.handler.onClosed(s, errorCode, unprocessed, true, message);

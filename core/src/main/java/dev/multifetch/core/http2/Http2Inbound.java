@@ -2,8 +2,6 @@ package dev.multifetch.core.http2;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -95,7 +93,7 @@ final class Http2Inbound implements FrameHandler {
         c.fields.clear();
         int blockBytes = headerBlock.remaining();
         // decoded even for a stream already c.closed: the HPACK table must stay in step
-        c.decoder.decode(headerBlock, (name, value) -> c.fields.add(new AbstractMap.SimpleImmutableEntry<>(name, value)));
+        c.decoder.decode(headerBlock, (name, value) -> c.fields.add(Map.entry(name, value)));
         c.uselessFrames = 0;
         Http2Stream s = stream(streamId, "HEADERS");
         if (s == null) {
@@ -232,7 +230,7 @@ final class Http2Inbound implements FrameHandler {
     private void initialWindow(long value) throws Http2Exception {
         long delta = value - c.peerInitialWindow;
         c.peerInitialWindow = value;
-        for (Http2Stream s : c.streams.values()) {
+        for (Http2Stream s : c.streams.snapshot()) {
             s.sendWindow += delta;
             if (s.sendWindow > Integer.MAX_VALUE) {
                 throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE=" + value
@@ -268,7 +266,7 @@ final class Http2Inbound implements FrameHandler {
         c.events.goaway(c, errorCode, lastStreamId, debug);
         String why = "GOAWAY " + ErrorCode.describe(errorCode) + " with last stream " + lastStreamId
                 + (debug.isEmpty() ? "" : " (" + FieldRules.Quote.clip(debug) + ")");
-        for (Http2Stream s : new ArrayList<>(c.streams.values())) {
+        for (Http2Stream s : c.streams.snapshot()) {
             if (s.id > lastStreamId) {
                 s.endCode = ErrorCode.REFUSED_STREAM;
                 c.closeStream(s);
@@ -316,7 +314,7 @@ final class Http2Inbound implements FrameHandler {
         if (c.sendWindow <= 0 || c.blockedStreams == 0) {
             return;
         }
-        for (Http2Stream s : new ArrayList<>(c.streams.values())) {
+        for (Http2Stream s : c.streams.snapshot()) {
             if (s.writeBlocked && s.sendWindow > 0) {
                 unblock(s);
             }

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -341,11 +340,7 @@ final class Http2Exchange implements Exchange {
 
         private void head(Http2Stream s, List<Map.Entry<String, String>> fields, boolean endStream) throws HttpException, Http2Exception {
             int code = Integer.parseInt(fields.get(0).getValue());
-            List<Map.Entry<String, String>> regular = new ArrayList<>(fields.size() - 1);
-            for (int i = 1; i < fields.size(); i++) {
-                regular.add(fields.get(i));
-            }
-            Headers h = Headers.of(regular);
+            Headers h = Headers.of(fields.subList(1, fields.size()));
             if (code < 200) {
                 events.interim(code, "HTTP/2", h);
                 return;

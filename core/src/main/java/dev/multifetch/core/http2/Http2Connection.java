@@ -62,7 +62,8 @@ public final class Http2Connection {
     final StreamMap streams = new StreamMap();
     final List<Map.Entry<String, String>> fields = new ArrayList<>();
     int written;
-    int nextStreamId = 1;
+    /** A long: past 2^31-1 it must not wrap to a negative id. */
+    long nextStreamId = 1;
     int reserved;
     long peerMaxConcurrent;
     long peerInitialWindow = DEFAULT_WINDOW;
@@ -82,6 +83,11 @@ public final class Http2Connection {
 
     /** A connection over {@code transport}; call {@link #start()} before anything else. */
     public Http2Connection(Transport transport, Limits limits, Events events) {
+        this(transport, limits, events, 1);
+    }
+
+    /** As the public constructor, its first stream id given: tests reach the end of the id space. */
+    Http2Connection(Transport transport, Limits limits, Events events, int firstStreamId) {
         this.transport = transport;
         this.limits = limits;
         this.events = events;
@@ -90,6 +96,7 @@ public final class Http2Connection {
         // without SETTINGS_MAX_CONCURRENT_STREAMS the server sets no limit (RFC 9113 section 6.5.2)
         this.peerMaxConcurrent = Integer.MAX_VALUE;
         this.receiveWindow = limits.connectionWindow();
+        this.nextStreamId = firstStreamId;
     }
 
     /** Queues the client preface, our SETTINGS (no push) and the connection window's first update. */
@@ -112,7 +119,7 @@ public final class Http2Connection {
         // connection goes out: more could be refused (Jetty waits for the preface too)
         long limit = settingsReceived ? Math.min(limits.maxConcurrentStreams(), peerMaxConcurrent) : 1;
         return !closed && goawayLastStreamId < 0 && streams.size() + reserved < limit
-                && (long) nextStreamId + 2L * reserved <= MAX_STREAM_ID;
+                && nextStreamId + 2L * reserved <= MAX_STREAM_ID;
     }
 
     /** Holds a place for one stream to be opened by {@link #openStream}. */
@@ -138,7 +145,7 @@ public final class Http2Connection {
 
     /** Whether the connection takes no new stream and will close when its streams end. */
     public boolean isDraining() {
-        return closed || goawayLastStreamId >= 0 || nextStreamId > MAX_STREAM_ID - 2 * reserved;
+        return closed || goawayLastStreamId >= 0 || nextStreamId + 2L * reserved > MAX_STREAM_ID;
     }
 
     /** Whether the server's first SETTINGS arrived: until then only the opening stream may go out. */
@@ -164,7 +171,7 @@ public final class Http2Connection {
      */
     public Http2Stream openStream(List<Map.Entry<String, String>> requestFields, boolean endStream, StreamHandler handler) {
         reserved--;
-        int id = nextStreamId;
+        int id = (int) nextStreamId;
         nextStreamId += 2;
         Http2Stream s = new Http2Stream(id, handler, peerInitialWindow, limits.streamWindow());
         streams.put(s);

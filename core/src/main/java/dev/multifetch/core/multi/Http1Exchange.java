@@ -12,7 +12,6 @@ import dev.multifetch.core.http1.RequestWriter;
 import dev.multifetch.core.http1.ResponseParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -125,14 +124,7 @@ final class Http1Exchange implements Exchange {
         t.parser = new ResponseParser(!t.hop.method().equals("HEAD"), multi.options().maxHeaderBytes(),
                 new ResponseEvents(t, runner, maxBody));
         multi.want(t.conn.channel(), t, PollAction.IN);
-        long now = multi.now();
-        t.lastReadNanos = now;
-        t.speedWindowStartNanos = 0;
-        runner.checkSpeed(t, now);
-        Duration readTimeout = runner.readTimeout(t);
-        if (readTimeout != null) {
-            multi.expire(t, Run.EXPIRE_READ, now + readTimeout.toNanos());
-        }
+        long now = runner.startReadClocks(t);
         if (t.bodyHeld) {
             multi.expire(t, Run.EXPIRE_EXPECT, now + EXPECT_100_NANOS);
         }

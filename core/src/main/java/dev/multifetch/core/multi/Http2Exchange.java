@@ -17,7 +17,6 @@ import dev.multifetch.core.http2.RequestFields;
 import dev.multifetch.core.http2.StreamHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -127,14 +126,7 @@ final class Http2Exchange implements Exchange {
 
     @Override
     public boolean startReading(Run t) {
-        long now = multi.now();
-        t.lastReadNanos = now;
-        t.speedWindowStartNanos = 0;
-        runner.checkSpeed(t, now);
-        Duration readTimeout = runner.readTimeout(t);
-        if (readTimeout != null) {
-            multi.expire(t, Run.EXPIRE_READ, now + readTimeout.toNanos());
-        }
+        runner.startReadClocks(t);
         runner.transition(t, TransferState.PERFORMING);
         return true;
     }

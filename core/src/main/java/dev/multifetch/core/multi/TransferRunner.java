@@ -458,6 +458,19 @@ final class TransferRunner {
         return null;
     }
 
+    /** Reading starts: the read timeout and the low-speed check count from now, which is returned. */
+    long startReadClocks(Run t) {
+        long now = multi.now();
+        t.lastReadNanos = now;
+        t.speedWindowStartNanos = 0;
+        checkSpeed(t, now);
+        Duration readTimeout = readTimeout(t);
+        if (readTimeout != null) {
+            multi.expire(t, Run.EXPIRE_READ, now + readTimeout.toNanos());
+        }
+        return now;
+    }
+
     Duration readTimeout(Run t) {
         return t.request().readTimeout() != null ? t.request().readTimeout() : multi.options().readTimeout();
     }

@@ -1,6 +1,7 @@
 package dev.multifetch.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.multifetch.core.testing.H2Frames;
@@ -125,6 +126,52 @@ class Http2FlowControlTests {
         }); FetchEngine engine = engine()) {
             FetchResponse r = engine.fetch(FetchRequest.builder(server.url("/up")).post(body).build()).get(20, TimeUnit.SECONDS);
             assertThat(r.bodyAsString()).isEqualTo("got 200000");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void whenTheServerAnswersBeforeTheBodyCouldGoTheResponseEndsTheTransfer() throws Exception {
+        try (H2ScriptedServer server = new H2ScriptedServer(conn -> {
+            conn.handshake(Map.of(H2Frames.SETTINGS_INITIAL_WINDOW_SIZE, 0L));
+            conn.respond(conn.awaitRequest(), 200, "warm");
+            Request upload = conn.awaitRequest();
+            conn.respond(upload, 413, "too large, not reading it");
+        }); FetchEngine engine = FetchEngine.builder().options(MultiOptions.builder()
+                .httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).timeout(Duration.ofSeconds(20)).build()).build()) {
+            engine.fetch(FetchRequest.get(server.url("/warm"))).get(20, TimeUnit.SECONDS);
+            FetchResponse r = engine.fetch(FetchRequest.builder(server.url("/up")).post(new byte[100_000]).build())
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.bodyAsString()).isEqualTo("too large, not reading it");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void whenTheServerResetsAPausedStreamTheTransferFailsWithoutWaitingForTheResume() throws Exception {
+        try (H2ScriptedServer server = new H2ScriptedServer(conn -> {
+            conn.handshake(Map.of());
+            Request r = conn.awaitRequest();
+            conn.sendHeaders(r.streamId(), 200, Map.of(), false);
+            conn.sendData(r.streamId(), "first bytes", false);
+            conn.sendRst(r.streamId(), H2Frames.INTERNAL_ERROR);
+        }); FetchEngine engine = engine()) {
+            Counting pausing = new Counting() {
+                @Override
+                public boolean onData(ByteBuffer data) {
+                    super.onData(data);
+                    return false;
+                }
+            };
+            CompletableFuture<FetchResponse> future = engine.fetch(FetchRequest.builder(server.url("/reset"))
+                    .bodyConsumer(pausing).build());
+
+            assertThatThrownBy(() -> future.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(FetchException.class)
+                    .satisfies(e -> assertThat(((FetchException) e).error()).isEqualTo(FetchError.HTTP2_STREAM))
+                    .hasMessageContaining("INTERNAL_ERROR");
+            assertThat(pausing.bytes.get()).isEqualTo("first bytes".length());
         }
     }
 

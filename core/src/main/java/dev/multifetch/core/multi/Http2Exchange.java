@@ -93,6 +93,10 @@ final class Http2Exchange implements Exchange {
     private boolean sendBody(Run t, State s) {
         Http2Connection h2 = s.connection;
         while (!s.stream.localEnded()) {
+            if (s.stream.isClosed()) {
+                // the response ended before the body went: the rest is not wanted (RFC 9113 section 8.1)
+                return true;
+            }
             ByteBuffer piece = s.inline;
             if (piece == null) {
                 try {
@@ -134,6 +138,10 @@ final class Http2Exchange implements Exchange {
     @Override
     public boolean perform(Run t) {
         State s = t.h2;
+        if (s.failure != null || s.replay) {
+            // a reset or a connection failure ends the transfer even while its consumer is paused
+            return settle(t, s);
+        }
         if (t.paused) {
             return false;
         }

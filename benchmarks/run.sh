@@ -10,6 +10,8 @@
 #                                      (JFR_SCENARIOS="small large" for more; JFR_CLIENT=multifetch-stream
 #                                      to profile another contestant)
 #   benchmarks/run.sh --jmh            also: the response parser microbenchmarks (JMH, -prof gc)
+#   benchmarks/run.sh --pause-impact   also: what one paused download costs 99 others on one h2c
+#                                      connection (--only-pause-impact: just that)
 #   benchmarks/run.sh --only-jmh       just the microbenchmarks (--only-jfr: just the profile)
 #   benchmarks/run.sh --scenarios h2   the HTTP/2 and TLS scenarios (h2c-small h2c-small-4x32
 #                                      h2-tls-small https-small; "all": these and the six above)
@@ -30,6 +32,7 @@ ROUNDS=3
 QUICK=0
 JFR=0
 JMH=0
+PAUSE_IMPACT=0
 LOADS=1
 H1_SCENARIOS="small medium large wide origins scale"
 H2_SCENARIOS="h2c-small h2c-small-4x32 h2-tls-small https-small"
@@ -68,6 +71,8 @@ while [ $# -gt 0 ]; do
         --jmh) JMH=1 ;;
         --only-jmh) JMH=1; LOADS=0 ;;
         --only-jfr) JFR=1; LOADS=0 ;;
+        --pause-impact) PAUSE_IMPACT=1 ;;
+        --only-pause-impact) PAUSE_IMPACT=1; LOADS=0; SCENARIOS=h2c-small ;;
         -h|--help) usage ;;
         *) echo "unknown option: $1" >&2; usage ;;
     esac
@@ -92,6 +97,7 @@ is_h2_scenario() {
 
 wants_h2() {
     local name
+    [ "$PAUSE_IMPACT" = 1 ] && return 0
     for name in $SCENARIOS; do
         is_h2_scenario "$name" && return 0
     done
@@ -252,6 +258,7 @@ start_nginx() {
     head -c 1024 /dev/zero | tr '\0' x > "$WORK/www/1k"
     head -c 16384 /dev/zero | tr '\0' x > "$WORK/www/16k"
     head -c 1048576 /dev/zero | tr '\0' x > "$WORK/www/1m"
+    [ "$PAUSE_IMPACT" = 1 ] && head -c 10485760 /dev/zero | tr '\0' x > "$WORK/www/10m"
     chmod -R a+rX "$WORK/www"
     if wants_h2; then
         # a self-signed certificate for 127.0.0.1 made for this run; the clients trust it alone
@@ -599,4 +606,10 @@ if [ "$JFR" = 1 ]; then
     run_jfr
 fi
 [ "$JMH" = 1 ] && run_jmh
+if [ "$PAUSE_IMPACT" = 1 ]; then
+    [ -n "${NGINX_PID:-}" ] || { ulimit -n 65536 2>/dev/null || true; start_nginx; }
+    log "pause impact: 100 downloads of 10 MiB over one h2c connection, one of them paused"
+    java -Xms512m -Xmx512m -cp "$CP" dev.multifetch.bench.PauseImpact "http://127.0.0.1:$H2C_PORT/10m" 100 $((QUICK ? 3 : 5)) \
+        | tee "$OUT/pause-impact.json"
+fi
 log "done: $OUT"

@@ -73,13 +73,11 @@ public final class Http2Connection {
     int receiveUnacked;
     boolean settingsReceived;
     int goawayLastStreamId = -1;
-    long goawayError;
     boolean closed;
     String failure;
     int queuedControlReplies;
     int uselessFrames;
     int blockedStreams;
-    long lastPingAckNanos;
 
     /** A connection over {@code transport}; call {@link #start()} before anything else. */
     public Http2Connection(Transport transport, Limits limits, Events events) {
@@ -138,10 +136,6 @@ public final class Http2Connection {
         return streams.size() + reserved;
     }
 
-    /** Streams open now. */
-    public int activeStreams() {
-        return streams.size();
-    }
 
     /** Whether the connection takes no new stream and will close when its streams end. */
     public boolean isDraining() {
@@ -244,20 +238,12 @@ public final class Http2Connection {
         closeStream(s);
     }
 
-    /** Sends a PING whose answer proves the connection alive; see {@link #lastPingAckNanos()}. */
+    /** Sends a PING ahead of new work: a dead peer shows as a failed write or read rather than a lost request. */
     public void ping(long nowNanos) {
         FrameWriter.ping(out, false, nowNanos);
     }
 
-    /** When the last answer to our PING was sent by us (its payload), or 0. */
-    public long lastPingAckNanos() {
-        return lastPingAckNanos;
-    }
 
-    /** Whether frames wait to be written. */
-    public boolean hasOutput() {
-        return written < out.size();
-    }
 
     /** Writes queued frames as far as the socket takes them; true when none is left. */
     public boolean flush() throws IOException {
@@ -392,10 +378,6 @@ public final class Http2Connection {
         s.handler.onClosed(s, errorCode, false, false, message + " (" + ErrorCode.describe(errorCode) + ")");
     }
 
-    /** The error code of the GOAWAY received, if any. */
-    public long goawayError() {
-        return goawayError;
-    }
 
     @Override
     public String toString() {

@@ -195,6 +195,7 @@ final class Http2Inbound implements FrameHandler {
     @Override
     public boolean settings(boolean ack, List<Setting> settings) throws Http2Exception {
         if (ack) {
+            useless("SETTINGS ACK");
             return true;
         }
         if (c.settingsReceived) {
@@ -245,7 +246,7 @@ final class Http2Inbound implements FrameHandler {
     @Override
     public boolean ping(boolean ack, long opaqueData) throws Http2Exception {
         if (ack) {
-            c.lastPingAckNanos = opaqueData;
+            useless("PING ACK");
             return true;
         }
         useless("PING");
@@ -261,7 +262,6 @@ final class Http2Inbound implements FrameHandler {
                     + c.goawayLastStreamId + " to " + lastStreamId);
         }
         c.goawayLastStreamId = lastStreamId;
-        c.goawayError = errorCode;
         String debug = StandardCharsets.ISO_8859_1.decode(debugData).toString();
         c.events.goaway(c, errorCode, lastStreamId, debug);
         String why = "GOAWAY " + ErrorCode.describe(errorCode) + " with last stream " + lastStreamId

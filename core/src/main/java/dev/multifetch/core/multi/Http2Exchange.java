@@ -245,7 +245,7 @@ final class Http2Exchange implements Exchange {
         if (s == null || s.stream == null) {
             c.http2().unreserve();
         } else {
-            closeStream(t, c, s, ErrorCode.CANCEL);
+            cancelStream(c, s);
         }
         multi.http2().touch(c);
         runner.listen(t, l -> l.connectionReleased(t.transfer, c.id(), true));
@@ -256,9 +256,10 @@ final class Http2Exchange implements Exchange {
         release(t, false);
     }
 
-    private void closeStream(Run t, Connection c, State s, long code) {
+    /** Resets the stream unless it ended already: the transfer no longer wants it. */
+    private static void cancelStream(Connection c, State s) {
         if (!s.stream.isClosed()) {
-            c.http2().reset(s.stream, code);
+            c.http2().reset(s.stream, ErrorCode.CANCEL);
         }
     }
 
@@ -333,7 +334,7 @@ final class Http2Exchange implements Exchange {
                 return;
             }
             if (endStream) {
-                ended(s);
+                remoteEnded = true;
             }
             wake();
         }
@@ -404,13 +405,9 @@ final class Http2Exchange implements Exchange {
                 }
             }
             if (endStream) {
-                ended(s);
+                remoteEnded = true;
             }
             wake();
-        }
-
-        private void ended(Http2Stream s) {
-            remoteEnded = true;
         }
 
         @Override

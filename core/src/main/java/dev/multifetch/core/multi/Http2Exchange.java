@@ -207,7 +207,8 @@ final class Http2Exchange implements Exchange {
     private boolean replay(Run t, State s) {
         boolean http11 = s.replayCode == ErrorCode.HTTP_1_1_REQUIRED;
         if (t.h2Replayed && !http11 || t.forceHttp11 && http11) {
-            return runner.fail(t, FetchError.HTTP2_STREAM, s.replayReason + "; not replayed again after one replay", null);
+            FetchError error = s.replayConnectionError ? FetchError.HTTP2 : FetchError.HTTP2_STREAM;
+            return runner.fail(t, error, s.replayReason + "; not replayed again after one replay", null);
         }
         t.h2Replayed = true;
         if (http11) {
@@ -286,6 +287,7 @@ final class Http2Exchange implements Exchange {
         boolean replay;
         long replayCode;
         String replayReason;
+        boolean replayConnectionError;
         long closeCode;
         long headerBytesCounted;
         final long connectionId;
@@ -418,6 +420,7 @@ final class Http2Exchange implements Exchange {
                     replay = true;
                     replayCode = errorCode;
                     replayReason = message;
+                    replayConnectionError = connectionError && !unprocessed;
                 } else {
                     failure = new FetchException(connectionError ? FetchError.HTTP2 : FetchError.HTTP2_STREAM, message);
                 }

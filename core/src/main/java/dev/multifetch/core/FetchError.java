@@ -5,25 +5,51 @@ package dev.multifetch.core;
  * metrics compare directly with curl's. {@link #OK} is the only success value; HTTP 4xx and 5xx
  * responses are still {@code OK}, as in curl.
  *
+ * <p>Where the engine and curl differ, on purpose:
+ * <ul>
+ *   <li>Response header limits: the engine has one, {@code maxHeaderBytes} (100 KiB by default),
+ *       per hop, interim responses included. A single line longer than it is {@link #TOO_LARGE},
+ *       lines that add up past it are {@link #RECV_ERROR}, as curl names the two cases; but curl's
+ *       total is 300 KiB per response and 20 times that across redirects, while the engine bounds
+ *       the redirect chain by {@code maxRedirects} alone. More than 1,000 fields is
+ *       {@link #TOO_LARGE}; curl counts bytes only.</li>
+ *   <li>A malformed trailer field (a NUL or CR, no colon) is {@link #WEIRD_SERVER_REPLY}, as the
+ *       same flaw in a header field is; curl's chunked parser reports {@link #RECV_ERROR}.</li>
+ *   <li>{@link #BAD_FUNCTION_ARGUMENT} never ends a transfer: an option out of range is refused
+ *       when the request or the options are built, with an {@link IllegalArgumentException}.</li>
+ * </ul>
+ *
  * <p>libcurl: {@code CURLcode}, {@code CURLMsg.data.result}.
  */
 public enum FetchError {
 
     /** Success. libcurl: CURLE_OK. */
     OK(0),
-    /** The URL's scheme is not supported, or was refused. libcurl: CURLE_UNSUPPORTED_PROTOCOL. */
+    /**
+     * The URL's scheme (written, or guessed from the host name as curl guesses it) is not http or
+     * https, or was refused; or the server answered in a protocol version the connection does not
+     * speak: a status line such as {@code HTTP/1.2} or {@code HTTP/3.0} on HTTP/1.1, or an HTTP/0.9
+     * reply without a status line. libcurl: CURLE_UNSUPPORTED_PROTOCOL.
+     */
     UNSUPPORTED_PROTOCOL(1),
-    /** The URL could not be parsed. libcurl: CURLE_URL_MALFORMAT. */
+    /** The URL could not be parsed; the message says what is wrong and quotes it. libcurl: CURLE_URL_MALFORMAT. */
     URL_MALFORMAT(3),
     /** The host name did not resolve. libcurl: CURLE_COULDNT_RESOLVE_HOST. */
     COULDNT_RESOLVE_HOST(6),
     /** No address of the host accepted a connection. libcurl: CURLE_COULDNT_CONNECT. */
     COULDNT_CONNECT(7),
-    /** The server's reply could not be understood as HTTP. libcurl: CURLE_WEIRD_SERVER_REPLY. */
+    /**
+     * The server's reply broke HTTP's rules: a bad status line or field, a NUL or CR in a field, a
+     * bad or conflicting {@code Content-Length}, two different {@code Location} fields in a 3xx.
+     * libcurl: CURLE_WEIRD_SERVER_REPLY.
+     */
     WEIRD_SERVER_REPLY(8),
     /** The body ended before its announced length. libcurl: CURLE_PARTIAL_FILE. */
     PARTIAL_FILE(18),
-    /** A body sink refused the data. libcurl: CURLE_WRITE_ERROR. */
+    /**
+     * Bytes followed the end of a compressed body, which curl reports so. A body consumer that
+     * throws is {@link #ABORTED_BY_CALLBACK}. libcurl: CURLE_WRITE_ERROR.
+     */
     WRITE_ERROR(23),
     /** A request body source failed. libcurl: CURLE_READ_ERROR. */
     READ_ERROR(26),
@@ -33,7 +59,10 @@ public enum FetchError {
     SSL_CONNECT_ERROR(35),
     /** A callback aborted the transfer, or it was cancelled. libcurl: CURLE_ABORTED_BY_CALLBACK. */
     ABORTED_BY_CALLBACK(42),
-    /** An option had a value out of range. libcurl: CURLE_BAD_FUNCTION_ARGUMENT. */
+    /**
+     * Not produced by the engine, whose options are checked when they are built (see the class
+     * comment); kept so that the names stay curl's. libcurl: CURLE_BAD_FUNCTION_ARGUMENT.
+     */
     BAD_FUNCTION_ARGUMENT(43),
     /** More redirects than allowed. libcurl: CURLE_TOO_MANY_REDIRECTS. */
     TOO_MANY_REDIRECTS(47),
@@ -47,13 +76,19 @@ public enum FetchError {
     HTTP2(16),
     /** Sending the request failed. libcurl: CURLE_SEND_ERROR. */
     SEND_ERROR(55),
-    /** Receiving the response failed, or its framing was broken. libcurl: CURLE_RECV_ERROR. */
+    /**
+     * Receiving the response failed, its chunked framing was broken, or its header lines added up
+     * past {@code maxHeaderBytes}. libcurl: CURLE_RECV_ERROR.
+     */
     RECV_ERROR(56),
     /** The peer's certificate or name did not verify. libcurl: CURLE_PEER_FAILED_VERIFICATION. */
     PEER_FAILED_VERIFICATION(60),
     /** The content encoding could not be decoded. libcurl: CURLE_BAD_CONTENT_ENCODING. */
     BAD_CONTENT_ENCODING(61),
-    /** The body is larger than allowed. libcurl: CURLE_FILESIZE_EXCEEDED. */
+    /**
+     * The body delivered is larger than {@code maxBodySize}; the skipped body of a followed
+     * redirect does not count, as in curl. libcurl: CURLE_FILESIZE_EXCEEDED.
+     */
     FILESIZE_EXCEEDED(63),
     /**
      * The server reset this transfer's HTTP/2 stream, or the stream broke HTTP/2's rules; the
@@ -61,7 +96,10 @@ public enum FetchError {
      * libcurl: CURLE_HTTP2_STREAM.
      */
     HTTP2_STREAM(92),
-    /** Something in the response is larger than allowed (headers). libcurl: CURLE_TOO_LARGE. */
+    /**
+     * One response header line is longer than {@code maxHeaderBytes}, or a head has more than
+     * 1,000 fields. libcurl: CURLE_TOO_LARGE.
+     */
     TOO_LARGE(100);
 
     private final int curlCode;

@@ -110,7 +110,7 @@ class CallbackFaultTests {
 
         FetchException failure = fails(engine.fetch(FetchRequest.get(server.url(Fault.GARBAGE, 1))));
 
-        assertThat(failure.error()).isEqualTo(FetchError.WEIRD_SERVER_REPLY);
+        assertThat(failure.error()).isEqualTo(FetchError.UNSUPPORTED_PROTOCOL);
         assertThat(heard).hasValue(1);
         assertTheLoopCarriesOn(engine);
     }

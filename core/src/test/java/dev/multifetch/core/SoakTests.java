@@ -83,7 +83,7 @@ class SoakTests {
         expected.put(Fault.STALL_BEFORE_BODY, Set.of(FetchError.OPERATION_TIMEDOUT));
         expected.put(Fault.STALL_MID_BODY, Set.of(FetchError.OPERATION_TIMEDOUT));
         expected.put(Fault.DRIP, Set.of(FetchError.OPERATION_TIMEDOUT));
-        expected.put(Fault.GARBAGE, Set.of(FetchError.WEIRD_SERVER_REPLY));
+        expected.put(Fault.GARBAGE, Set.of(FetchError.UNSUPPORTED_PROTOCOL));
         expected.put(Fault.TRUNCATED_CHUNKED, Set.of(FetchError.PARTIAL_FILE));
         return expected;
     }

@@ -31,7 +31,7 @@ final class HeaderLines {
         return -1;
     }
 
-    /** Parses {@code name: value}; a NUL, a missing colon or a bad name is a weird reply. */
+    /** Parses {@code name: value}; a NUL or CR, a missing colon or a bad name is a weird reply. */
     static Map.Entry<String, String> parseField(LineReader line, String what) throws HttpException {
         int[] at = new int[4];
         split(line.array(), 0, line.length(), what, at, 0);
@@ -39,7 +39,9 @@ final class HeaderLines {
     }
 
     /**
-     * Checks the field line {@code b[from, to)} and writes its name start, name end, value start
+     * Checks the field line {@code b[from, to)} (a NUL or a CR anywhere in it is a weird reply: RFC
+     * 9110 section 5.5 lets a recipient reject them or replace them with SP, and curl rejects them)
+     * and writes its name start, name end, value start
      * and value end (the value without surrounding whitespace) to {@code out} from {@code at}.
      */
     static void split(byte[] b, int from, int to, String what, int[] out, int at) throws HttpException {
@@ -47,20 +49,16 @@ final class HeaderLines {
         while (name < to && TCHAR[b[name] & 0xff]) {
             name++;
         }
-        if (name > from && name < to && b[name] == ':' && noNul(b, name + 1, to)) {
+        if (name > from && name < to && b[name] == ':' && noNulOrCr(b, name + 1, to)) {
             // the usual line, checked in one pass
             ranges(b, from, name, to, out, at);
             return;
         }
         // something is wrong: find what, in the order the errors are told
+        checkNulAndCr(b, from, to, what);
         int colon = -1;
-        for (int i = from; i < to; i++) {
-            byte c = b[i];
-            if (c == 0) {
-                throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
-                        "NUL byte in " + what + " line " + Quote.bytes(b, from, to - from));
-            }
-            if (c == ':' && colon < 0) {
+        for (int i = from; i < to && colon < 0; i++) {
+            if (b[i] == ':') {
                 colon = i;
             }
         }
@@ -77,9 +75,26 @@ final class HeaderLines {
         ranges(b, from, colon, to, out, at);
     }
 
-    private static boolean noNul(byte[] b, int from, int to) {
+    /**
+     * Refuses a NUL or a CR in the line {@code b[from, to)} (its line end already taken off): a bare
+     * CR must never reach the application as part of a value. curl: http.c verify_header().
+     */
+    static void checkNulAndCr(byte[] b, int from, int to, String what) throws HttpException {
         for (int i = from; i < to; i++) {
             if (b[i] == 0) {
+                throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
+                        "NUL byte in " + what + " line " + Quote.bytes(b, from, to - from));
+            }
+            if (b[i] == '\r') {
+                throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
+                        "carriage return inside " + what + " line " + Quote.bytes(b, from, to - from));
+            }
+        }
+    }
+
+    private static boolean noNulOrCr(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == 0 || b[i] == '\r') {
                 return false;
             }
         }

@@ -23,8 +23,8 @@ record RedirectUrl(String scheme, String authority, String host, int port, Strin
 
     /** curl: MAX_SCHEME_LEN. */
     private static final int MAX_SCHEME_LENGTH = 40;
-    private static final String HEX = "0123456789abcdef";
-    /** Characters curl sends as they are but java.net.URI refuses, and so {@link Target} would. */
+    private static final String HEX = "0123456789ABCDEF";
+    /** Characters curl sends as they are; a redirect target gets them encoded, as it always has here. */
     private static final String URI_UNSAFE = "\"<>\\^`{|}";
 
     /** The URL as text, without a fragment. */
@@ -95,11 +95,18 @@ record RedirectUrl(String scheme, String authority, String host, int port, Strin
         String path = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
         String query = question < 0 ? null : encode(pathAndQuery.substring(question + 1), true);
         path = removeDotSegments(path.isEmpty() ? "/" : encode(path, false));
-        return withAuthority(scheme, authority, path, query, url);
+        return withAuthority(scheme, authority, path, query, url, true);
     }
 
-    private static RedirectUrl withAuthority(String scheme, String authority, String path, String query, String url)
-            throws HttpException {
+    /**
+     * The URL with {@code authority} taken apart and checked: user info, host (an IPv6 literal in
+     * brackets, or a name made ASCII by IDNA) and port.
+     *
+     * @param headerBytes true when {@code url} came from a header, one character per byte (a
+     *                    name outside ASCII is then UTF-8 bytes); false for a Java string
+     */
+    static RedirectUrl withAuthority(String scheme, String authority, String path, String query, String url,
+                                     boolean headerBytes) throws HttpException {
         int at = authority.lastIndexOf('@');
         String userInfo = at < 0 ? "" : authority.substring(0, at + 1);
         String hostPort = authority.substring(at + 1);
@@ -112,7 +119,7 @@ record RedirectUrl(String scheme, String authority, String host, int port, Strin
         String portText = colon < 0 ? "" : hostPort.substring(colon + 1);
         int defaultPort = scheme.equals("https") ? 443 : 80;
         int port = portText.isEmpty() ? defaultPort : port(portText, url);
-        String bare = close >= 0 ? checkIpv6(host, url) : checkHostName(host, url);
+        String bare = close >= 0 ? checkIpv6(host, url) : checkHostName(host, url, headerBytes);
         String written = close >= 0 ? "[" + bare + "]" : bare;
         String newAuthority = userInfo + written + (portText.isEmpty() ? "" : ":" + port);
         return new RedirectUrl(scheme, newAuthority, bare, port, path, query);
@@ -136,13 +143,15 @@ record RedirectUrl(String scheme, String authority, String host, int port, Strin
     }
 
     /** curl: urlapi.c hostname_check(); a name outside ASCII becomes its IDNA (punycode) form. */
-    private static String checkHostName(String host, String url) throws HttpException {
+    private static String checkHostName(String host, String url, boolean headerBytes) throws HttpException {
         if (host.isEmpty()) {
             throw malformed("no host name", url);
         }
         for (int i = 0; i < host.length(); i++) {
-            if (" \t/:#?!@{}[]\\$'\"^`*<>=;,+&()%".indexOf(host.charAt(i)) >= 0) {
-                throw malformed("bad character in host name " + Quote.text(host), url);
+            char c = host.charAt(i);
+            if (" \t/:#?!@{}[]\\$'\"^`*<>=;,+&()%".indexOf(c) >= 0) {
+                throw malformed((c == ' ' ? "space" : "bad character " + Quote.text(String.valueOf(c)))
+                        + " in host name " + Quote.text(host), url);
             }
         }
         if (host.chars().allMatch(c -> c < 0x80)) {
@@ -150,7 +159,7 @@ record RedirectUrl(String scheme, String authority, String host, int port, Strin
         }
         try {
             // header bytes arrive as ISO-8859-1 characters; the name itself is UTF-8
-            return IDN.toASCII(new String(host.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+            return IDN.toASCII(headerBytes ? new String(host.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8) : host);
         } catch (IllegalArgumentException e) {
             throw malformed("bad international host name: " + e.getMessage(), url);
         }
@@ -178,8 +187,9 @@ record RedirectUrl(String scheme, String authority, String host, int port, Strin
 
     /**
      * Percent-encodes what curl encodes (a space, and every byte outside ASCII: a character up to
-     * U+00FF stands for one header byte, a higher one is taken as UTF-8) and what {@link Target}
-     * cannot parse: {@code "<>\^`{|}}, brackets in a path, and a {@code %} that starts no escape.
+     * U+00FF stands for one header byte, a higher one is taken as UTF-8), and also
+     * {@code "<>\^`{|}}, brackets in a path, and a {@code %} that starts no escape. Hex digits are
+     * upper case (RFC 3986 section 2.1).
      */
     static String encode(String s, boolean query) {
         StringBuilder sb = new StringBuilder(s.length() + 16);
@@ -207,7 +217,8 @@ record RedirectUrl(String scheme, String authority, String host, int port, Strin
         return i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0;
     }
 
-    private static void appendEscape(StringBuilder sb, int b) {
+    /** Appends {@code %XX} for the byte {@code b}, in upper-case hex as RFC 3986 section 2.1 asks. */
+    static void appendEscape(StringBuilder sb, int b) {
         sb.append('%').append(HEX.charAt(b >> 4)).append(HEX.charAt(b & 0xf));
     }
 

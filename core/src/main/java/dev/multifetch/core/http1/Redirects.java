@@ -25,9 +25,36 @@ public final class Redirects {
     }
 
     /**
+     * The {@code Location} of a 3xx response, from all its {@code Location} field values: blank
+     * values and exact repeats are ignored, two different values are a weird reply, as curl 8
+     * treats them ("Multiple Location headers", whether or not redirects are followed). Null when
+     * there is none, or when the status is not 3xx.
+     *
+     * @throws HttpException {@link FetchError#WEIRD_SERVER_REPLY} for two different values
+     */
+    public static String location(int status, java.util.List<String> values) throws HttpException {
+        if (status < 300 || status > 399) {
+            return null;
+        }
+        String location = null;
+        for (String value : values) {
+            String v = trim(value);
+            if (v.isEmpty() || v.equals(location)) {
+                continue;
+            }
+            if (location != null) {
+                throw new HttpException(FetchError.WEIRD_SERVER_REPLY, "multiple Location fields in a " + status
+                        + " response: " + Quote.text(location) + " and " + Quote.text(v));
+            }
+            location = v;
+        }
+        return location;
+    }
+
+    /**
      * Whether a response redirects: status 301, 302, 303, 307 or 308 with a {@code Location} that
-     * is not blank. Pass the first {@code Location} field, as curl uses only that one; null when
-     * there is none. curl ignores an empty {@code Location} too.
+     * is not blank. Pass the value {@link #location} chose; null when there is none. curl ignores
+     * an empty {@code Location} too.
      */
     public static boolean isRedirect(int status, String location) {
         boolean code = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;

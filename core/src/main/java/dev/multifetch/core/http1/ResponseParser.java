@@ -4,7 +4,6 @@ import dev.multifetch.core.FetchError;
 import dev.multifetch.core.Headers;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -173,9 +172,15 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
         }
     }
 
+    /**
+     * Reads (part of) a head line. Two bounds, as curl has them: one line longer than the limit is
+     * {@link FetchError#TOO_LARGE} as soon as that is clear; lines that each fit but add up past the
+     * limit (interim heads included) are {@link FetchError#RECV_ERROR} at the end of the line that
+     * passes it (curl: http.c Curl_bump_headersize()). Memory stays within twice the limit.
+     */
     private void readHeadLine(ByteBuffer in) throws HttpException {
-        // the budget counts whole lines, terminators included; the line in progress is counted once however it arrives
-        int room = maxHeaderBytes - headBytes - lineConsumed;
+        // the line in progress is counted once however it arrives, its terminator included
+        int room = maxHeaderBytes - lineConsumed;
         int pos = in.position();
         int scanEnd = (int) Math.min(in.limit(), (long) pos + Math.max(room, 0));
         int lf = HeaderLines.indexOfLf(in, pos, scanEnd);
@@ -190,14 +195,18 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
             checkStatusPrefix();
         }
         if (lf < 0) {
-            if (lineConsumed >= maxHeaderBytes - headBytes) {
-                throw new HttpException(FetchError.TOO_LARGE, "response header block longer than " + maxHeaderBytes
+            if (lineConsumed >= maxHeaderBytes) {
+                throw new HttpException(FetchError.TOO_LARGE, "response header line longer than " + maxHeaderBytes
                         + " bytes: " + Quote.bytes(head, headLen, lineLen));
             }
             return;
         }
         in.get();
         headBytes += lineConsumed + 1;
+        if (headBytes > maxHeaderBytes) {
+            throw new HttpException(FetchError.RECV_ERROR, "response headers larger than " + maxHeaderBytes
+                    + " bytes in all (interim responses included), at " + Quote.bytes(head, headLen, lineLen));
+        }
         if (lineLen > 0 && head[headLen + lineLen - 1] == '\r') {
             lineLen--;
         }
@@ -220,20 +229,35 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
         }
     }
 
-    /** Rejects a reply that does not start like an HTTP/1.x status line, as soon as that is clear. */
+    /**
+     * Rejects a reply that does not start with {@code HTTP/} as soon as that is clear: it is an
+     * HTTP/0.9 reply (a body without a head), which curl refuses as
+     * {@link FetchError#UNSUPPORTED_PROTOCOL} ("Received HTTP/0.9 when not allowed").
+     */
     private void checkStatusPrefix() throws HttpException {
         int n = Math.min(lineLen, HTTP_SLASH.length);
         for (int i = 0; i < n; i++) {
             if (head[i] != HTTP_SLASH[i]) {
-                throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
-                        "expected an HTTP/1.x status line but got " + Quote.bytes(head, 0, lineLen));
+                throw new HttpException(FetchError.UNSUPPORTED_PROTOCOL, "expected an HTTP/1.x status line but got "
+                        + Quote.bytes(head, 0, lineLen) + ": an HTTP/0.9 reply, which is not supported");
             }
         }
     }
 
-    /** The status line is the first line kept in {@code head}; fields are kept from its start afterwards. */
+    /**
+     * The status line is the first line kept in {@code head}; fields are kept from its start
+     * afterwards. A version other than 1.0 and 1.1 ({@code HTTP/1.2}, {@code HTTP/2},
+     * {@code HTTP/3.0} on this HTTP/1.1 connection) is {@link FetchError#UNSUPPORTED_PROTOCOL} as in
+     * curl; any other flaw is a weird reply.
+     */
     private void parseStatusLine(int length) throws HttpException {
-        boolean ok = length >= 12 && (startsWith(HTTP_1_1) || startsWith(HTTP_1_0)) && head[8] == ' '
+        HeaderLines.checkNulAndCr(head, 0, length, "status");
+        boolean known = length >= 9 && (startsWith(HTTP_1_1) || startsWith(HTTP_1_0)) && head[8] == ' ';
+        if (!known && looksLikeVersion(length)) {
+            throw new HttpException(FetchError.UNSUPPORTED_PROTOCOL,
+                    "unsupported HTTP version in status line " + Quote.bytes(head, 0, length));
+        }
+        boolean ok = length >= 12 && known
                 && isDigit(head[9]) && isDigit(head[10]) && isDigit(head[11]) && (length == 12 || head[12] == ' ');
         int code = ok ? (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0') : 0;
         if (!ok || code < 100 || code > 599) {
@@ -245,6 +269,19 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
                 : new String(head, 13, length - 13, StandardCharsets.ISO_8859_1);
         fieldCount = 0;
         headLen = 0;
+    }
+
+    /** Whether the line starts {@code HTTP/d} or {@code HTTP/d.d} then a space or its end. */
+    private boolean looksLikeVersion(int length) {
+        int at = HTTP_SLASH.length;
+        if (length <= at || !isDigit(head[at])) {
+            return false;
+        }
+        at++;
+        if (at + 1 < length && head[at] == '.' && isDigit(head[at + 1])) {
+            at += 2;
+        }
+        return at == length || head[at] == ' ';
     }
 
     private boolean startsWith(byte[] prefix) {
@@ -260,6 +297,7 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
                 throw new HttpException(FetchError.WEIRD_SERVER_REPLY,
                         "first header line starts with whitespace: " + Quote.bytes(head, from, length));
             }
+            HeaderLines.checkNulAndCr(head, from, from + length, "header");
             foldIntoLastField(from, from + length);
             return;
         }
@@ -332,6 +370,11 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
                 : fields.hasToken("Connection", "keep-alive");
         body = chooseFraming(fields);
         sink = events.finalHead(status, version, headers, body == null ? 0 : announcedLength);
+        if (sink == BodySink.DISCARD && body != null && !(keepAlive && body.reusable())) {
+            // a body nobody reads on a connection that closes anyway is not waited for (curl: http.c, "Ignoring the response-body")
+            body = null;
+            keepAlive = false;
+        }
         phase = body == null ? Phase.DONE : Phase.BODY;
     }
 
@@ -340,11 +383,14 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
             return null;
         }
         if (headers.indexOf("Transfer-Encoding", 0) >= 0) {
-            checkTransferCodings(headers.all("Transfer-Encoding"));
             if (headers.indexOf("Content-Length", 0) >= 0) {
                 keepAlive = false;
             }
-            return new ChunkedBody(maxHeaderBytes);
+            if (chunkedLast(headers.all("Transfer-Encoding"))) {
+                return new ChunkedBody(maxHeaderBytes);
+            }
+            keepAlive = false;
+            return new UntilCloseBody();
         }
         if (headers.indexOf("Content-Length", 0) >= 0) {
             long length = contentLength(headers);
@@ -355,29 +401,33 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
         return new UntilCloseBody();
     }
 
-    private static void checkTransferCodings(List<String> values) throws HttpException {
-        List<String> codings = new ArrayList<>();
+    /**
+     * Whether the transfer codings, {@code identity} left out as curl ignores it, end in
+     * {@code chunked}. When they do not (an empty list, or {@code identity} alone) the body runs
+     * until the server closes, as RFC 9112 section 6.3 says. A coding the engine cannot undo
+     * ({@code gzip}, {@code compress}, an unknown one) is {@link FetchError#BAD_CONTENT_ENCODING},
+     * as curl refuses an unsolicited transfer coding.
+     */
+    private static boolean chunkedLast(List<String> values) throws HttpException {
+        boolean chunked = false;
         for (String value : values) {
             for (String part : value.split(",")) {
-                if (!part.isBlank()) {
-                    codings.add(part.strip().toLowerCase(Locale.ROOT));
+                String coding = part.strip().toLowerCase(Locale.ROOT);
+                if (coding.equals("chunked")) {
+                    chunked = true;
+                } else if (!coding.isEmpty() && !coding.equals("identity")) {
+                    throw new HttpException(FetchError.BAD_CONTENT_ENCODING, "unsupported transfer coding "
+                            + Quote.text(coding) + " in Transfer-Encoding " + Quote.text(String.join(", ", values)));
                 }
             }
         }
-        if (codings.isEmpty() || !codings.get(codings.size() - 1).equals("chunked")) {
-            throw new HttpException(FetchError.BAD_CONTENT_ENCODING,
-                    "Transfer-Encoding does not end in chunked: " + Quote.text(String.join(", ", values)));
-        }
-        for (String coding : codings) {
-            if (!coding.equals("chunked")) {
-                throw new HttpException(FetchError.BAD_CONTENT_ENCODING, "unsupported transfer coding " + Quote.text(coding));
-            }
-        }
+        return chunked;
     }
 
     /**
-     * Every Content-Length field and every comma-separated element in it must be the same number
-     * of at most 18 digits (RFC 9110 section 8.6; curl refuses conflicting values).
+     * Every Content-Length field and every comma-separated element in it must be the same number,
+     * at most {@link Long#MAX_VALUE} (RFC 9110 section 8.6; curl refuses conflicting values and
+     * ones past its {@code curl_off_t}).
      */
     private static long contentLength(HeaderBlock headers) throws HttpException {
         long length = -1;
@@ -396,13 +446,13 @@ public final class ResponseParser implements dev.multifetch.core.exchange.Respon
                 while (to > from && Character.isWhitespace(headers.valueByte(i, to - 1) & 0xff)) {
                     to--;
                 }
-                if (to == from || to - from > 18) {
+                if (to == from) {
                     throw invalidLength(headers.value(i));
                 }
                 long value = 0;
                 for (int k = from; k < to; k++) {
                     byte b = headers.valueByte(i, k);
-                    if (!isDigit(b)) {
+                    if (!isDigit(b) || value > (Long.MAX_VALUE - (b - '0')) / 10) {
                         throw invalidLength(headers.value(i));
                     }
                     value = value * 10 + (b - '0');

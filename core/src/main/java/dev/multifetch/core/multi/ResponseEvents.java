@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 /**
  * What one hop of a transfer does with each response head: tell the header listener, release a
  * body held for {@code 100 Continue}, recognise a redirect to follow (its body is read and
- * dropped), and otherwise build the body's sink chain: content decoding (when asked for), the
+ * dropped, whatever its size), and otherwise build the body's sink chain: content decoding (when asked for), the
  * size limit on decoded bytes, then the user's consumer or the in-memory collector.
  * Driving thread only.
  */
@@ -48,15 +48,15 @@ final class ResponseEvents implements ResponseParser.Events {
             t.bodyHeld = false;
             t.bodyAbandoned = true;
         }
-        String location = headers.first("Location").orElse(null);
+        String location = Redirects.location(status, headers.all("Location"));
         if (status == 417 && t.hop.expectContinue() && t.bodyAbandoned && !t.expectRetried) {
             t.retryWithoutExpect = true;
-            return new BodyCollector(maxBody);
+            return BodySink.DISCARD;
         }
         if (t.hop.followRedirects() && Redirects.isRedirect(status, location)) {
             t.redirectLocation = location;
             t.redirectStatus = status;
-            return new BodyCollector(maxBody);
+            return BodySink.DISCARD;
         }
         if (contentLength > maxBody) {
             throw new HttpException(FetchError.FILESIZE_EXCEEDED,

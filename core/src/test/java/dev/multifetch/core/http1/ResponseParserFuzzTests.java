@@ -75,15 +75,17 @@ class ResponseParserFuzzTests {
     /**
      * A fuzzing finding: a long line that is not HTTP failed with {@link FetchError#TOO_LARGE}
      * when it arrived at once (the line limit was checked first) and with
-     * {@link FetchError#WEIRD_SERVER_REPLY} when it arrived in pieces (the status-line prefix was).
+     * {@link FetchError#WEIRD_SERVER_REPLY} when it arrived in pieces (the status-line prefix was);
+     * not HTTP at all, it is now the HTTP/0.9 reply curl refuses, {@link FetchError#UNSUPPORTED_PROTOCOL}.
      * Once the parser checks the prefix before the limit, enable this and store the input in the
      * corpus as {@code finding_long_line_not_http}.
      */
     @Test
-    void aLongLineThatIsNotHttpIsAWeirdReplyHoweverItArrives() {
+    void aLongLineThatIsNotHttpIsAnHttp09ReplyHoweverItArrives() {
         byte[] input = ("X".repeat(5000) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
 
-        assertThat(sameAtEverySplit(input).error()).isEqualTo(FetchError.WEIRD_SERVER_REPLY);
+        // curl: "Received HTTP/0.9 when not allowed"
+        assertThat(sameAtEverySplit(input).error()).isEqualTo(FetchError.UNSUPPORTED_PROTOCOL);
     }
 
     private static Outcome sameAtEverySplit(byte[] input) {

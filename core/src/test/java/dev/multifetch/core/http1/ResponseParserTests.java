@@ -1,6 +1,7 @@
 package dev.multifetch.core.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multifetch.core.FetchError;
 import java.nio.ByteBuffer;
@@ -78,6 +79,14 @@ class ResponseParserTests {
                 Arguments.of("304 ignores length", "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", false, false, 304, "", true),
                 Arguments.of("chunked wins over length", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "4\r\nwxyz\r\n0\r\n\r\n", false, false, 200, "wxyz", false),
+                Arguments.of("identity then chunked is chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity, Chunked\r\n\r\n"
+                        + "4\r\nwxyz\r\n0\r\n\r\n", false, false, 200, "wxyz", true),
+                Arguments.of("identity in a second field is ignored", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                        + "Transfer-Encoding: identity\r\n\r\n4\r\nwxyz\r\n0\r\n\r\n", false, false, 200, "wxyz", true),
+                Arguments.of("identity alone runs until close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n"
+                        + "Content-Length: 2\r\n\r\n4\r\nwxyz", false, true, 200, "4\r\nwxyz", false),
+                Arguments.of("an empty coding list runs until close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: \r\n\r\nwxyz", false,
+                        true, 200, "wxyz", false),
                 Arguments.of("equal lengths accepted", "HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nab", false, false, 200, "ab", true),
                 Arguments.of("bare LF lines", "HTTP/1.1 200 OK\nContent-Length: 2\n\nab", false, false, 200, "ab", true),
                 Arguments.of("bytes after the body", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nabEXTRA", false, false, 200, "ab", false),
@@ -98,10 +107,27 @@ class ResponseParserTests {
 
     static List<Arguments> broken() {
         return List.of(
-                Arguments.of("garbage instead of status", "SSH-2.0-OpenSSH\r\n\r\n", false, FetchError.WEIRD_SERVER_REPLY),
-                Arguments.of("http/0.9 body", "<html>hi</html>", true, FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("garbage instead of status", "SSH-2.0-OpenSSH\r\n\r\n", false, FetchError.UNSUPPORTED_PROTOCOL),
+                Arguments.of("http/0.9 body", "<html>hi</html>", true, FetchError.UNSUPPORTED_PROTOCOL),
                 Arguments.of("bad status code", "HTTP/1.1 2x0 OK\r\n\r\n", false, FetchError.WEIRD_SERVER_REPLY),
-                Arguments.of("http/2 status line", "HTTP/2 200\r\n\r\n", false, FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("http/2 status line", "HTTP/2 200\r\n\r\n", false, FetchError.UNSUPPORTED_PROTOCOL),
+                Arguments.of("http/1.2 status line", "HTTP/1.2 200 OK\r\n\r\n", false, FetchError.UNSUPPORTED_PROTOCOL),
+                Arguments.of("http/3.0 status line", "HTTP/3.0 200 OK\r\n\r\n", false, FetchError.UNSUPPORTED_PROTOCOL),
+                Arguments.of("no version after the slash", "HTTP/x 200 OK\r\n\r\n", false, FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("bare CR in a field value", "HTTP/1.1 200 OK\r\nServer: a\rb\r\nContent-Length: 0\r\n\r\n", false,
+                        FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("bare CR in a folded line", "HTTP/1.1 200 OK\r\nX-A: a\r\n b\rc\r\nContent-Length: 0\r\n\r\n", false,
+                        FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("NUL in a folded line", "HTTP/1.1 200 OK\r\nX-A: a\r\n b\0c\r\nContent-Length: 0\r\n\r\n", false,
+                        FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("bare CR in the reason", "HTTP/1.1 200 O\rK\r\nContent-Length: 0\r\n\r\n", false,
+                        FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("bare CR in a trailer", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: a\rb\r\n\r\n",
+                        false, FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("length past a long", "HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775808\r\n\r\n", false,
+                        FetchError.WEIRD_SERVER_REPLY),
+                Arguments.of("twenty-digit length", "HTTP/1.1 200 OK\r\nContent-Length: 10000000000000000000\r\n\r\n", false,
+                        FetchError.WEIRD_SERVER_REPLY),
                 Arguments.of("negative length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", false, FetchError.WEIRD_SERVER_REPLY),
                 Arguments.of("length with letters", "HTTP/1.1 200 OK\r\nContent-Length: 12abc\r\n\r\n", false, FetchError.WEIRD_SERVER_REPLY),
                 Arguments.of("conflicting lengths", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc", false,
@@ -122,11 +148,17 @@ class ResponseParserTests {
                 Arguments.of("empty reply", "", true, FetchError.GOT_NOTHING),
                 Arguments.of("transfer coding not chunked last", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", false,
                         FetchError.BAD_CONTENT_ENCODING),
-                Arguments.of("unknown transfer coding", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", false,
+                Arguments.of("unknown transfer coding", "HTTP/1.1 200 OK\r\nTransfer-Encoding: x-foo, chunked\r\n\r\n", false,
                         FetchError.BAD_CONTENT_ENCODING),
                 Arguments.of("announced body too large", "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n", false, FetchError.FILESIZE_EXCEEDED),
                 Arguments.of("streamed body too large", "HTTP/1.1 200 OK\r\n\r\n" + "x".repeat(1025), true, FetchError.FILESIZE_EXCEEDED),
-                Arguments.of("header block too large", "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(5000) + "\r\n\r\n", false, FetchError.TOO_LARGE),
+                Arguments.of("header line too large", "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(5000) + "\r\n\r\n", false, FetchError.TOO_LARGE),
+                Arguments.of("header lines adding up past the limit", "HTTP/1.1 200 OK\r\n"
+                        + ("X-Some: " + "a".repeat(990) + "\r\n").repeat(5) + "\r\n", false, FetchError.RECV_ERROR),
+                Arguments.of("interim heads adding up past the limit", ("HTTP/1.1 102 Processing\r\nX-Some: "
+                        + "a".repeat(990) + "\r\n\r\n").repeat(5) + "HTTP/1.1 200 OK\r\n\r\n", false, FetchError.RECV_ERROR),
+                Arguments.of("gzip then chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", false,
+                        FetchError.BAD_CONTENT_ENCODING),
                 Arguments.of("unasked 101", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", false, FetchError.WEIRD_SERVER_REPLY));
     }
 
@@ -163,5 +195,25 @@ class ResponseParserTests {
             return;
         }
         throw new AssertionError("garbage was accepted");
+    }
+
+    @Test
+    void aContentLengthOfTheLargestLongParsesAndABodyEndingEarlyIsPartial() throws HttpException {
+        ResponseParser p = new ResponseParser(true, 4096, Long.MAX_VALUE);
+        p.feed(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\nabc"
+                .getBytes(StandardCharsets.ISO_8859_1)));
+
+        assertThat(p.contentLength()).isEqualTo(Long.MAX_VALUE);
+        assertThat(p.bodySize()).isEqualTo(3);
+        assertThatThrownBy(p::endOfInput).isInstanceOfSatisfying(HttpException.class,
+                e -> assertThat(e.error()).isEqualTo(FetchError.PARTIAL_FILE));
+    }
+
+    @Test
+    void aBareCrInAFieldValueIsRefusedQuotingTheLine() {
+        assertThatThrownBy(() -> new ResponseParser(true, 4096, 1024).feed(ByteBuffer.wrap(
+                "HTTP/1.1 200 OK\r\nServer: a\rb\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))))
+                .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.error()).isEqualTo(FetchError.WEIRD_SERVER_REPLY))
+                .hasMessageContaining("\"Server: a\\rb\"");
     }
 }

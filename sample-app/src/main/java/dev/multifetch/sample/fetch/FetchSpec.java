@@ -22,7 +22,7 @@ public record FetchSpec(
         Boolean followRedirects,
         @Schema(description = "Most redirects followed; needs followRedirects") Integer maxRedirects,
         @Schema(description = "Timeout of the whole transfer in ms") Long timeoutMs,
-        @Schema(description = "Timeout of name lookup and TCP connect in ms") Long connectTimeoutMs,
+        @Schema(description = "Timeout of name lookup, TCP connect and TLS handshake together, in ms") Long connectTimeoutMs,
         @Schema(description = "Fail when slower than this many bytes/s over lowSpeedTimeMs") Long lowSpeedLimit,
         @Schema(description = "Period the low-speed limit is judged over, in ms (default 30000); needs lowSpeedLimit")
         Long lowSpeedTimeMs,

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 
@@ -64,10 +65,13 @@ class BatchController {
     private final SampleProperties.Limits limits;
     private final JsonMapper jsonMapper;
     private final Semaphore batches;
+    private final CallWatch callWatch;
 
-    BatchController(RequestValidator validator, FetchService service, SampleProperties properties, JsonMapper jsonMapper) {
+    BatchController(RequestValidator validator, FetchService service, SampleProperties properties, JsonMapper jsonMapper,
+            CallWatch callWatch) {
         this.validator = validator;
         this.service = service;
+        this.callWatch = callWatch;
         this.limits = properties.getLimits();
         this.jsonMapper = jsonMapper;
         this.batches = new Semaphore(this.limits.getMaxConcurrentBatches());
@@ -109,13 +113,24 @@ class BatchController {
         Runnable release = () -> release(released);
         // a batch done before the emitter is handed to MVC never gets these callbacks: the sink releases then
         emitter.onCompletion(release);
+        AtomicReference<BatchRun> running = new AtomicReference<>();
+        CallWatch.Watch watch = this.callWatch.watch(emitter, () -> {
+            running.get().cancel();
+            release.run();
+        });
         BatchRun run = new BatchRun(plans, Math.min(concurrency, plans.size()), this.service,
-                new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, release));
+                new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, () -> {
+                    watch.stop();
+                    release.run();
+                }));
+        running.set(run);
         emitter.onTimeout(() -> {
+            watch.stop();
             run.cancel();
             release.run();
         });
         emitter.onError((failure) -> {
+            watch.stop();
             run.cancel();
             release.run();
         });

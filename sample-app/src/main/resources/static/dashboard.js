@@ -60,8 +60,13 @@
       if (state.history.length > keep) {
         state.history.splice(0, state.history.length - keep);
       }
+      // one row per transfer, whatever the server sends twice
+      const shown = new Set(state.recent.map((t) => t.id));
       for (const finished of tick.finished) {
-        state.recent.unshift(finished);
+        if (!shown.has(finished.id)) {
+          state.recent.unshift(finished);
+          shown.add(finished.id);
+        }
       }
       state.recent.length = Math.min(state.recent.length, 50);
       setStatus('live', 'live');

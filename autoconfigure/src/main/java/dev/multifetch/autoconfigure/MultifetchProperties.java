@@ -41,7 +41,10 @@ public class MultifetchProperties implements Validator {
     /** How long after it opened a connection may still be reused. */
     private Duration maxLifetime = Duration.ofHours(24);
 
-    /** Connect timeout (name lookup and TCP connect) of requests that set none. */
+    /**
+     * Connect timeout of requests that set none: name lookup, TCP connect and, for https, the TLS
+     * handshake, together.
+     */
     private Duration connectTimeout = Duration.ofSeconds(10);
 
     /**
@@ -361,7 +364,7 @@ public class MultifetchProperties implements Validator {
                 new Setting<>("maxIdleAge", (b) -> b.maxIdleAge(this.maxIdleAge)),
                 new Setting<>("maxLifetime", (b) -> b.maxLifetime(this.maxLifetime)),
                 new Setting<>("connectTimeout", (b) -> b.connectTimeout(this.connectTimeout)),
-                new Setting<>("readTimeout", (b) -> b.readTimeout(zeroAsNone(this.readTimeout))),
+                new Setting<>("readTimeout", (b) -> b.readTimeout(zeroAsNone(notNegative("readTimeout", this.readTimeout)))),
                 new Setting<>("timeout", (b) -> b.timeout(this.timeout)),
                 new Setting<>("lowSpeedLimit", (b) -> b.lowSpeedLimit(this.lowSpeedLimit.toBytes())),
                 new Setting<>("lowSpeedTime", (b) -> b.lowSpeedTime(this.lowSpeedTime)),
@@ -379,6 +382,14 @@ public class MultifetchProperties implements Validator {
                 new Setting<>("httpVersion", (b) -> b.httpVersion(httpVersion(this.httpVersion))),
                 new Setting<>("maxConcurrentStreams", (b) -> b.maxConcurrentStreams(this.maxConcurrentStreams)),
                 new Setting<>("pipeWait", (b) -> b.pipeWait(this.pipeWait)));
+    }
+
+    /** A negative timeout is refused as negative: core's "must be positive" would hide that 0 means none here. */
+    private static Duration notNegative(String name, Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative (0 for none): " + timeout);
+        }
+        return timeout;
     }
 
     /** Core has {@code null} for "no timeout"; a property cannot be unset below its default, so 0 says it. */
@@ -409,7 +420,7 @@ public class MultifetchProperties implements Validator {
             setting.setter().accept(builder);
         }
         catch (IllegalArgumentException ex) {
-            errors.rejectValue(setting.field(), "invalid", ex.getMessage());
+            errors.rejectValue(setting.field(), "invalid", PropertyReasons.of(ex.getMessage()));
         }
         catch (NullPointerException ex) {
             // core's builders refuse null with Objects.requireNonNull; a blank property value binds to null

@@ -225,17 +225,17 @@ class MultifetchAutoConfigurationTests {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "multifetch.max-host-connections=-1 | maxHostConnections < 0: -1",
-            "multifetch.connect-timeout=0s      | connectTimeout must be positive",
-            "multifetch.resolver-threads=0      | resolverThreads < 1: 0",
-            "multifetch.max-idle-age=0s         | maxIdleAge must be positive",
-            "multifetch.read-timeout=-1s        | readTimeout must be positive",
-            "multifetch.dns-cache-timeout=-1s   | dnsCacheTimeout < 0",
-            "multifetch.max-header-size=100B    | maxHeaderBytes < 1024: 100",
-            "multifetch.send-buffer-size=4GB    | sendBufferSize > 2147483647 bytes",
-            "multifetch.max-concurrent-streams=0 | maxConcurrentStreams < 1: 0",
+            "multifetch.max-host-connections=-1 | must be at least 0",
+            "multifetch.connect-timeout=0s      | must be positive",
+            "multifetch.resolver-threads=0      | must be at least 1",
+            "multifetch.max-idle-age=0s         | must be positive",
+            "multifetch.read-timeout=-1s        | must not be negative (0 for none)",
+            "multifetch.dns-cache-timeout=-1s   | must be at least 0",
+            "multifetch.max-header-size=100B    | must be at least 1024",
+            "multifetch.send-buffer-size=4GB    | must be at most 2147483647 bytes",
+            "multifetch.max-concurrent-streams=0 | must be at least 1",
             "multifetch.http-version=           | must be set",
-            "multifetch.health.stall-threshold=0s | stallThreshold must be positive" })
+            "multifetch.health.stall-threshold=0s | must be positive" })
     void whenValueOutOfRangeThenStartupFailsAndTheAnalysisNamesThePropertyAndCoreReason(String property,
             String reason) {
         String name = property.substring(0, property.indexOf('='));
@@ -243,7 +243,8 @@ class MultifetchAutoConfigurationTests {
             assertThat(context).hasFailed();
             FailureAnalysis analysis = new MultifetchPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("Property: " + name).contains(reason);
+            assertThat(analysis.getDescription()).contains("Property: " + name)
+                .contains("Reason: " + reason);
         });
     }
 

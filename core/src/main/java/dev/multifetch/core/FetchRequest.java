@@ -472,7 +472,7 @@ public final class FetchRequest {
             return this;
         }
 
-        /** Sets the connect timeout (DNS and TCP connect); must be positive. */
+        /** Sets the connect timeout (name lookup, TCP connect and TLS handshake, together); must be positive. */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Checks.positive("connectTimeout", connectTimeout);
             return this;

@@ -171,7 +171,7 @@ public final class MultiOptions {
         return maxLifetime;
     }
 
-    /** Default limit on DNS plus TCP connect (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
+    /** Default limit on name lookup, TCP connect and TLS handshake together (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -355,7 +355,7 @@ public final class MultiOptions {
             return this;
         }
 
-        /** Sets {@link MultiOptions#connectTimeout()}: default limit on DNS plus TCP connect (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
+        /** Sets {@link MultiOptions#connectTimeout()}: default limit on name lookup, TCP connect and TLS handshake together (default 10 s). libcurl: CURLOPT_CONNECTTIMEOUT_MS. */
         public Builder connectTimeout(Duration value) {
             Checks.positive("connectTimeout", value);
             this.connectTimeout = value;

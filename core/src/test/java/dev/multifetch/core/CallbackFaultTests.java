@@ -4,6 +4,7 @@ import static dev.multifetch.core.testing.Fetches.fails;
 import static dev.multifetch.core.testing.Fetches.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multifetch.core.testing.QuietLogs;
 import dev.multifetch.core.testing.FaultServer;
 import dev.multifetch.core.testing.FaultServer.Fault;
 import dev.multifetch.core.testing.Loopback;
@@ -74,6 +75,7 @@ class CallbackFaultTests {
     }
 
     @Test
+    @QuietLogs("dev.multifetch.core.multi.TransferRunner")
     void aConsumerWhoseOnAbortThrowsTooStillEndsWithTheFirstFailure() throws Exception {
         FetchEngine engine = loopback.engine(MultiOptions.builder().build());
         IllegalStateException first = new IllegalStateException("onData fails");
@@ -98,6 +100,7 @@ class CallbackFaultTests {
     }
 
     @Test
+    @QuietLogs("dev.multifetch.core.multi.TransferRunner")
     void anEngineListenerThatThrowsInTransferFailedLeavesTheFailureAsItWas() throws Exception {
         AtomicInteger heard = new AtomicInteger();
         FetchEngine engine = loopback.engine(MultiOptions.builder().listener(new FetchListener() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.multifetch.core.testing.QuietLogs;
 import dev.multifetch.core.testing.ScriptedServer;
 import java.time.Duration;
 import java.util.List;
@@ -164,6 +165,7 @@ class FetchEngineLifecycleTests {
     }
 
     @Test
+    @QuietLogs("dev.multifetch.core.engine.SelectorLoop")
     void whenTheLoopMeetsAnUnexpectedErrorThenEveryTransferFailsAndNewFetchesFailFast() throws Exception {
         CountDownLatch requestSeen = new CountDownLatch(1);
         server.dispatcher((i, request) -> request.target().equals("/fatal") ? ScriptedServer.ok("x")

@@ -9,6 +9,7 @@ import static dev.multifetch.core.testing.ScriptedServer.ok;
 import static dev.multifetch.core.testing.ScriptedServer.script;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multifetch.core.testing.QuietLogs;
 import dev.multifetch.core.testing.FakeDns;
 import dev.multifetch.core.testing.Loopback;
 import dev.multifetch.core.testing.RecordingListener;
@@ -170,6 +171,7 @@ class FetchListenerTests {
     }
 
     @Test
+    @QuietLogs("dev.multifetch.core.multi.TransferRunner")
     void aListenerThatThrowsInTransferDoneDoesNotChangeTheOutcome() throws Exception {
         server.defaultScript(ok("body"));
         listener.onEvent(event -> {

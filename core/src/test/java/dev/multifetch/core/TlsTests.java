@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.multifetch.core.testing.QuietLogs;
 import dev.multifetch.core.testing.ScriptedServer;
 import dev.multifetch.core.testing.StalledListener;
 import dev.multifetch.core.testing.TestCertificates;
@@ -120,6 +121,7 @@ class TlsTests {
     }
 
     @Test
+    @QuietLogs("dev.multifetch.core.TlsConfig")
     void whenVerificationIsTurnedOffForTestsThenAnUntrustedServerIsAccepted() throws Exception {
         try (TlsServer server = TlsServer.start(TestCertificates.selfSigned("other.example"), "insecure")) {
             TlsConfig insecure = TlsConfig.builder().insecureTrustAllCertificatesForTestsOnly().build();

@@ -35,8 +35,8 @@ public final class MultifetchClientHttpConnector implements ClientHttpConnector 
 
     /**
      * A connector whose exchanges run on {@code engine} with these timeouts, each positive or
-     * {@code null} for the engine's default: {@code connectTimeout} covers name lookup and TCP
-     * connect, {@code readTimeout} the longest silence between response bytes.
+     * {@code null} for the engine's default: {@code connectTimeout} covers name lookup, TCP
+     * connect and the TLS handshake, {@code readTimeout} the longest silence between response bytes.
      */
     public MultifetchClientHttpConnector(FetchEngine engine, Duration connectTimeout, Duration readTimeout) {
         this(engine, new RequestSettings(connectTimeout, readTimeout, false, null));

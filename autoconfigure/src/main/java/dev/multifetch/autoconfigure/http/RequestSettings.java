@@ -9,7 +9,7 @@ import dev.multifetch.core.TlsConfig;
  * What a Spring client applies to each of its requests; a {@code null} timeout or TLS setting
  * leaves the engine's {@code multifetch.*} default in force.
  *
- * @param connectTimeout the connect timeout (name lookup and TCP connect), positive or {@code null}
+ * @param connectTimeout the connect timeout (name lookup, TCP connect and TLS handshake), positive or {@code null}
  * @param readTimeout the longest silence allowed between response bytes, positive or {@code null}
  * @param followRedirects whether the engine follows redirects (at most 30, as curl)
  * @param tls the TLS settings of https requests, or {@code null} for the engine's

@@ -78,7 +78,7 @@ public final class MetricsFetchListener implements FetchListener {
      */
     private final Map<Transfer, Map<Object, Long>> phaseStarts = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** Registers the meters with {@code registry}; tagged ones appear with their first value. */
+    /** Registers the meters with {@code registry}; those tagged by an error appear with their first value. */
     public MetricsFetchListener(MeterRegistry registry) {
         this.clock = registry.config().clock();
         this.transfers = Counter.builder(TRANSFERS)
@@ -103,6 +103,25 @@ public final class MetricsFetchListener implements FetchListener {
             .description("Connections given to transfers: new ones and ones reused from the cache")
             .withRegistry(registry);
         this.http2 = new Http2Meters(registry);
+        registerUpFront();
+    }
+
+    /**
+     * Registers, at zero, every meter whose tags are known before any transfer: a dashboard panel
+     * shows 0 rather than "no data" until the first DNS lookup, connect or handshake. The meters
+     * tagged by a {@link FetchError} or an HTTP/2 error code appear with their first value: their
+     * tag values are many, and a zero series for each would only be noise.
+     */
+    private void registerUpFront() {
+        for (String outcome : List.of(SUCCESS, ERROR)) {
+            this.dnsTime.withTag("outcome", outcome);
+            this.connectTime.withTag("outcome", outcome);
+            this.tlsHandshakeTime.withTag("outcome", outcome);
+        }
+        this.transfers.withTags("outcome", SUCCESS, "error", "none");
+        this.transferDuration.withTags("outcome", SUCCESS, "error", "none");
+        this.connectionsAcquired.withTag("reused", "true");
+        this.connectionsAcquired.withTag("reused", "false");
     }
 
     private static DistributionSummary bytes(MeterRegistry registry, String direction, String description) {

@@ -1,9 +1,13 @@
 package dev.multifetch.autoconfigure.health;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
 import dev.multifetch.autoconfigure.MultifetchProperties;
@@ -132,6 +136,11 @@ class MultifetchHealthAutoConfigurationTests {
                 throw new StackOverflowError("completion executor broke");
             }
         };
+        // the loop's failure and the indicator's are logged with their stack traces: expected here, so kept out of the build log
+        List<Logger> quieted = Stream.of("dev.multifetch.core.engine.SelectorLoop", FetchEngineHealthIndicator.class.getName())
+            .map(Logger::getLogger)
+            .toList();
+        quieted.forEach((logger) -> logger.setLevel(Level.OFF));
         try (ScriptedServer server = new ScriptedServer().defaultScript(ScriptedServer.ok("hi"));
                 FetchEngine engine = FetchEngine.builder().options(MultiOptions.builder().listener(breaks).build()).build()) {
             FetchEngineHealthIndicator indicator = new FetchEngineHealthIndicator(engine, THRESHOLD);
@@ -143,6 +152,9 @@ class MultifetchHealthAutoConfigurationTests {
             assertThat((String) health.getDetails().get("reason"))
                 .isEqualTo("the selector loop failed: completion executor broke");
             assertThat((String) health.getDetails().get("error")).contains("completion executor broke");
+        }
+        finally {
+            quieted.forEach((logger) -> logger.setLevel(null));
         }
     }
 

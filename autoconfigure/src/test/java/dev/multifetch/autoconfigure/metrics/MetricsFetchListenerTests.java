@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The HTTP/2 meters, driven through the listener's methods as the engine calls them. */
+/** The meters before any event, and the HTTP/2 meters driven through the listener's methods as the engine calls them. */
 class MetricsFetchListenerTests {
 
     private final MeterRegistry registry = new SimpleMeterRegistry();
@@ -28,6 +28,23 @@ class MetricsFetchListenerTests {
         assertThat(this.registry.get(Http2Meters.FLOW_STALLS).counter().count()).isZero();
         assertThat(this.registry.find(Http2Meters.GOAWAYS).counter()).isNull();
         assertThat(this.registry.find(Http2Meters.STREAMS_REPLAYED).counter()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "multifetch.dns.time", "multifetch.connect.time", "multifetch.tls.handshake.time" })
+    void whenNoTransferYetThenPhaseTimersArePresentAtZeroForBothOutcomes(String name) {
+        for (String outcome : new String[] { "SUCCESS", "ERROR" }) {
+            assertThat(this.registry.get(name).tag("outcome", outcome).timer().count()).isZero();
+        }
+    }
+
+    @Test
+    void whenNoTransferYetThenTheSuccessSeriesAndConnectionCountersArePresentAtZero() {
+        assertThat(this.registry.get(MetricsFetchListener.TRANSFERS).tags("outcome", "SUCCESS", "error", "none").counter().count())
+            .isZero();
+        assertThat(this.registry.get(MetricsFetchListener.TRANSFER_DURATION).tag("outcome", "SUCCESS").timer().count()).isZero();
+        assertThat(this.registry.get(MetricsFetchListener.CONNECTIONS_ACQUIRED).counters()).hasSize(2);
+        assertThat(this.registry.get(MetricsFetchListener.QUEUE_TIME).timer().count()).isZero();
     }
 
     @Test

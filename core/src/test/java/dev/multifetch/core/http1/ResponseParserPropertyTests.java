@@ -4,36 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.multifetch.core.FetchError;
-import dev.multifetch.core.http1.GeneratedResponse.Body;
-import dev.multifetch.core.http1.GeneratedResponse.Framing;
-import dev.multifetch.core.http1.GeneratedResponse.Head;
-import dev.multifetch.core.http1.GeneratedResponse.Interim;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 
 /**
- * Properties of the response parser over generated input, each fed in pieces split at random
- * places: hostile bytes only ever fail with an {@link HttpException} carrying a {@link FetchError},
- * every feed returns having taken all its input, nothing is kept beyond the limits, and a
- * well-formed response parses to what was generated whatever the splits. Tries are few enough
- * that the class runs in a few seconds.
+ * Properties of the response parser over generated input ({@link ResponseGenerators}), each fed
+ * in pieces split at random places: hostile bytes only ever fail with an {@link HttpException}
+ * carrying a {@link FetchError}, every feed returns having taken all its input, nothing is kept
+ * beyond the limits, and a well-formed response parses to what was generated whatever the splits.
+ * The generators are seeded, so every build runs the same tries, and a failure names the seed that
+ * repeats it. Tries are few enough that the class runs in a few seconds.
  */
 class ResponseParserPropertyTests {
 
@@ -46,8 +34,10 @@ class ResponseParserPropertyTests {
      * Nothing is stored for them; the bound on what the parser keeps is exact.
      */
     private static final int LF_SLACK = 2;
-    private static final String TCHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    private static final Set<String> FRAMING_FIELDS = Set.of("content-length", "transfer-encoding", "connection");
+    /** The first try's seed; try {@code i} uses this plus {@code i}, so every build runs the same inputs. */
+    private static final long BASE_SEED = 0x6d756c7469L;
+    /** Set to one try's seed (printed by a failure) to run that try alone. */
+    private static final String SEED_PROPERTY = "multifetch.parser.seed";
 
     /** What the parser made of some input: the response's parts, or the error it failed with. */
     record Outcome(int status, String version, String reason, List<Map.Entry<String, String>> headers, String body,
@@ -110,72 +100,99 @@ class ResponseParserPropertyTests {
         return new Outcome(o.status(), o.version(), o.reason(), o.headers(), o.body(), o.trailers(), false, o.error());
     }
 
-    @Property(tries = 300)
-    void wellFormedResponsesParseToWhatWasGeneratedWhateverTheSplits(
-            @ForAll("responses") GeneratedResponse response, @ForAll("cuts") List<Integer> cuts) {
-        Outcome whole = feed(response.bytes(), List.of(), response.headRequest(), MAX_HEADER, MAX_BODY);
-        Outcome split = feed(response.bytes(), cuts, response.headRequest(), MAX_HEADER, MAX_BODY);
-        assertThat(withoutReuse(whole)).isEqualTo(expected(response));
-        assertThat(split).isEqualTo(whole);
+    @Test
+    void wellFormedResponsesParseToWhatWasGeneratedWhateverTheSplits() {
+        forEachTry(300, (gen) -> {
+            GeneratedResponse response = gen.response();
+            List<Integer> cuts = gen.cuts();
+            Outcome whole = feed(response.bytes(), List.of(), response.headRequest(), MAX_HEADER, MAX_BODY);
+            Outcome split = feed(response.bytes(), cuts, response.headRequest(), MAX_HEADER, MAX_BODY);
+            assertThat(withoutReuse(whole)).isEqualTo(expected(response));
+            assertThat(split).isEqualTo(whole);
+        });
     }
 
-    @Property(tries = 400)
-    void randomBytesOnlyEverFailWithAnHttpException(
-            @ForAll @Size(max = 600) byte[] input, @ForAll("cuts") List<Integer> cuts, @ForAll boolean head) {
-        feed(input, cuts, head, 256, 128);
+    @Test
+    void randomBytesOnlyEverFailWithAnHttpException() {
+        forEachTry(400, (gen) -> feed(gen.bytes(600), gen.cuts(), gen.bool(), 256, 128));
     }
 
-    @Property(tries = 400)
-    void randomBytesAfterAValidStatusLineOnlyEverFailWithAnHttpException(
-            @ForAll @Size(max = 600) byte[] rest, @ForAll("cuts") List<Integer> cuts, @ForAll boolean head) {
+    @Test
+    void randomBytesAfterAValidStatusLineOnlyEverFailWithAnHttpException() {
         byte[] prefix = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] input = Arrays.copyOf(prefix, prefix.length + rest.length);
-        System.arraycopy(rest, 0, input, prefix.length, rest.length);
-        feed(input, cuts, head, 256, 128);
+        forEachTry(400, (gen) -> {
+            byte[] rest = gen.bytes(600);
+            byte[] input = Arrays.copyOf(prefix, prefix.length + rest.length);
+            System.arraycopy(rest, 0, input, prefix.length, rest.length);
+            feed(input, gen.cuts(), gen.bool(), 256, 128);
+        });
     }
 
-    @Property(tries = 500)
-    void mutatedResponsesFailTheSameWayWhateverTheSplits(
-            @ForAll("responses") GeneratedResponse response, @ForAll("mutations") List<int[]> mutations,
-            @ForAll("cuts") List<Integer> cuts) {
-        byte[] input = mutate(response.bytes(), mutations);
-        Outcome whole = feed(input, List.of(), response.headRequest(), 512, 1024);
-        Outcome split = feed(input, cuts, response.headRequest(), 512, 1024);
-        assertThat(split).isEqualTo(whole);
+    @Test
+    void mutatedResponsesFailTheSameWayWhateverTheSplits() {
+        forEachTry(500, (gen) -> {
+            GeneratedResponse response = gen.response();
+            byte[] input = mutate(response.bytes(), gen.mutations());
+            List<Integer> cuts = gen.cuts();
+            Outcome whole = feed(input, List.of(), response.headRequest(), 512, 1024);
+            Outcome split = feed(input, cuts, response.headRequest(), 512, 1024);
+            assertThat(split).isEqualTo(whole);
+        });
     }
 
-    @Property(tries = 200)
-    void bodyIsRefusedPastItsLimitAndNeverKeptBeyondIt(
-            @ForAll("responses") GeneratedResponse response, @ForAll @IntRange(max = 3500) int maxBody,
-            @ForAll("cuts") List<Integer> cuts) {
-        Outcome outcome = feed(response.bytes(), cuts, response.headRequest(), MAX_HEADER, maxBody);
-        if (response.body().length <= maxBody) {
-            assertThat(withoutReuse(outcome)).isEqualTo(expected(response));
-        } else {
-            assertThat(outcome.error()).isEqualTo(FetchError.FILESIZE_EXCEEDED);
-        }
+    @Test
+    void bodyIsRefusedPastItsLimitAndNeverKeptBeyondIt() {
+        forEachTry(200, (gen) -> {
+            GeneratedResponse response = gen.response();
+            int maxBody = gen.between(0, 3500);
+            Outcome outcome = feed(response.bytes(), gen.cuts(), response.headRequest(), MAX_HEADER, maxBody);
+            if (response.body().length <= maxBody) {
+                assertThat(withoutReuse(outcome)).isEqualTo(expected(response));
+            } else {
+                assertThat(outcome.error()).isEqualTo(FetchError.FILESIZE_EXCEEDED);
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void headIsRefusedPastItsLimit(@ForAll("responses") GeneratedResponse response, @ForAll @IntRange(min = -40, max = 40) int delta,
-                                  @ForAll("cuts") List<Integer> cuts) {
-        int maxHeader = Math.max(1, response.headLength() + delta);
-        Outcome outcome = feed(response.bytes(), cuts, response.headRequest(), maxHeader, MAX_BODY);
-        if (response.headLength() <= maxHeader && response.trailerLength() <= maxHeader) {
-            assertThat(withoutReuse(outcome)).isEqualTo(expected(response));
-        } else if (response.headLength() > maxHeader + LF_SLACK) {
-            // one line past the limit is TOO_LARGE, lines adding up past it RECV_ERROR, as in curl
-            assertThat(outcome.error()).isIn(FetchError.TOO_LARGE, FetchError.RECV_ERROR);
-        }
+    @Test
+    void headIsRefusedPastItsLimit() {
+        forEachTry(200, (gen) -> {
+            GeneratedResponse response = gen.response();
+            int maxHeader = Math.max(1, response.headLength() + gen.between(-40, 40));
+            Outcome outcome = feed(response.bytes(), gen.cuts(), response.headRequest(), maxHeader, MAX_BODY);
+            if (response.headLength() <= maxHeader && response.trailerLength() <= maxHeader) {
+                assertThat(withoutReuse(outcome)).isEqualTo(expected(response));
+            } else if (response.headLength() > maxHeader + LF_SLACK) {
+                // one line past the limit is TOO_LARGE, lines adding up past it RECV_ERROR, as in curl
+                assertThat(outcome.error()).isIn(FetchError.TOO_LARGE, FetchError.RECV_ERROR);
+            }
+        });
     }
 
-    @Example
+    @Test
     void whenAHeaderLineArrivesInPiecesThenTheLimitCountsItOnce() {
         byte[] response = ("HTTP/1.1 200 OK\r\nX-Long: " + "a".repeat(5000) + "\r\nContent-Length: 0\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
         List<Integer> everyKiB = List.of(1024, 2048, 3072, 4096, 5120);
         assertThat(feed(response, List.of(), false, MAX_HEADER, MAX_BODY).error()).isEqualTo(FetchError.OK);
         assertThat(feed(response, everyKiB, false, MAX_HEADER, MAX_BODY).error()).isEqualTo(FetchError.OK);
+    }
+
+    /**
+     * Runs {@code check} {@code tries} times, try {@code i} on generators seeded with the base seed
+     * plus {@code i}; a failure names the seed that repeats it alone.
+     */
+    private static void forEachTry(int tries, Consumer<ResponseGenerators> check) {
+        Long only = Long.getLong(SEED_PROPERTY);
+        long base = (only != null) ? only : BASE_SEED;
+        for (int i = 0; i < ((only != null) ? 1 : tries); i++) {
+            long seed = base + i;
+            try {
+                check.accept(new ResponseGenerators(seed));
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("try " + i + " failed; repeat it alone with -D" + SEED_PROPERTY + "=" + seed, e);
+            }
+        }
     }
 
     private static byte[] mutate(byte[] original, List<int[]> mutations) {
@@ -203,52 +220,5 @@ class ResponseParserPropertyTests {
         System.arraycopy(insert, 0, out, at, insert.length);
         System.arraycopy(b, at + remove, out, at + insert.length, b.length - at - remove);
         return out;
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> cuts() {
-        return Arbitraries.integers().between(0, 1 << 16).list().ofMaxSize(12);
-    }
-
-    @Provide
-    Arbitrary<List<int[]>> mutations() {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers(), Arbitraries.integers().between(0, 255))
-                .as((op, at, value) -> new int[] {op, at, value})
-                .list().ofMinSize(1).ofMaxSize(4);
-    }
-
-    @Provide
-    Arbitrary<GeneratedResponse> responses() {
-        Arbitrary<Head> heads = Combinators.combine(
-                Arbitraries.of("HTTP/1.1", "HTTP/1.0"),
-                Arbitraries.of(200, 201, 204, 206, 301, 304, 404, 500, 599),
-                text(0x20, 20),
-                fields(8),
-                Combinators.combine(Arbitraries.of(100, 102, 103), fields(2)).as(Interim::new).list().ofMaxSize(2),
-                Arbitraries.of(false, false, false, true),
-                Arbitraries.of(false, false, true)).as(Head::new);
-        Arbitrary<Body> bodies = Combinators.combine(
-                Arbitraries.of(Framing.class),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(3000),
-                Arbitraries.integers().between(1, 700).list().ofMinSize(1).ofMaxSize(8),
-                Arbitraries.of(false, true),
-                fields(3)).as(Body::new);
-        return Combinators.combine(heads, bodies).as(GeneratedResponse::render);
-    }
-
-    /** Field lists; values may carry blanks at either end, which the parser strips. */
-    private static Arbitrary<List<Map.Entry<String, String>>> fields(int most) {
-        Arbitrary<String> names = Arbitraries.strings().withChars(TCHARS).ofMinLength(1).ofMaxLength(16)
-                .filter(n -> !FRAMING_FIELDS.contains(n.toLowerCase(Locale.ROOT)));
-        Arbitrary<String> values = Combinators.combine(Arbitraries.of("", " ", "\t "), text(0x21, 40), Arbitraries.of("", " \t"))
-                .as((lead, core, trail) -> lead + core + trail);
-        return Combinators.combine(names, values).as(Map::entry).list().ofMaxSize(most);
-    }
-
-    /** Text of visible ASCII from {@code lowest}, spaces inside, and bytes above 0x7f. */
-    private static Arbitrary<String> text(int lowest, int maxLength) {
-        Arbitrary<String> core = Arbitraries.strings().withCharRange((char) lowest, '~').withCharRange('\u00a0', '\u00ff')
-                .ofMaxLength(maxLength);
-        return core.map(s -> s.isEmpty() ? s : s.charAt(0) + s.substring(1).replace('\u00ff', ' ').strip());
     }
 }

@@ -92,7 +92,8 @@ public final class DashboardFeed implements SmartLifecycle {
         emitter.onTimeout(emitter::complete);
         emitter.onError((failure) -> this.subscribers.remove(emitter));
         synchronized (this.lock) {
-            Hello hello = new Hello(this.tick.toMillis(), List.copyOf(this.history), this.recent.all());
+            // only what the ticks so far have sent: a fetch finished since the last tick comes with the next one, once
+            Hello hello = new Hello(this.tick.toMillis(), List.copyOf(this.history), this.recent.upTo(this.lastSequence));
             if (send(emitter, "hello", hello)) {
                 this.subscribers.add(emitter);
             }

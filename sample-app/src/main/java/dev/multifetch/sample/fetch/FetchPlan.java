@@ -15,10 +15,11 @@ import dev.multifetch.core.HttpVersion;
  * @param maxRedirects redirects followed, or -1 to follow none
  * @param lowSpeedTime the low-speed period, or {@code null} for no low-speed check
  * @param httpVersion the HTTP version asked for, or {@code null} for the engine's
+ * @param expectContinue whether the body waits for the target's {@code 100 Continue}
  */
 public record FetchPlan(String url, String method, List<Map.Entry<String, String>> headers, String body,
         int maxRedirects, Duration timeout, Duration connectTimeout, long lowSpeedLimit, Duration lowSpeedTime,
-        long maxBodySize, List<String> acceptEncoding, HttpVersion httpVersion) {
+        long maxBodySize, List<String> acceptEncoding, HttpVersion httpVersion, boolean expectContinue) {
 
     /** The engine request, its body delivered to {@code consumer}. */
     public FetchRequest toRequest(BodyConsumer consumer) {
@@ -28,6 +29,7 @@ public record FetchPlan(String url, String method, List<Map.Entry<String, String
             .maxBodySize(this.maxBodySize)
             .acceptEncoding(this.acceptEncoding.toArray(String[]::new))
             .httpVersion(this.httpVersion)
+            .expectContinue(this.expectContinue)
             .bodyConsumer(consumer);
         this.headers.forEach((header) -> builder.header(header.getKey(), header.getValue()));
         if (this.body != null) {

@@ -22,7 +22,7 @@ public record FetchSpec(
         Boolean followRedirects,
         @Schema(description = "Most redirects followed; needs followRedirects") Integer maxRedirects,
         @Schema(description = "Timeout of the whole transfer in ms") Long timeoutMs,
-        @Schema(description = "Timeout of name lookup and TCP connect in ms") Long connectTimeoutMs,
+        @Schema(description = "Timeout of name lookup, TCP connect and TLS handshake together, in ms") Long connectTimeoutMs,
         @Schema(description = "Fail when slower than this many bytes/s over lowSpeedTimeMs") Long lowSpeedLimit,
         @Schema(description = "Period the low-speed limit is judged over, in ms (default 30000); needs lowSpeedLimit")
         Long lowSpeedTimeMs,
@@ -33,10 +33,13 @@ public record FetchSpec(
         @Schema(description = "HTTP version asked for: http1.1, http2 (HTTP/2 where TLS negotiates it, HTTP/1.1 otherwise) "
                 + "or http2-prior-knowledge (HTTP/2 from the first byte, h2c on http://); the engine's multifetch.http-version when absent",
                 allowableValues = { "http1.1", "http2", "http2-prior-knowledge" })
-        String httpVersion) {
+        String httpVersion,
+        @Schema(description = "Send Expect: 100-continue and hold the body until the target agrees (or a second passes); "
+                + "needs body. curl's Expect handling, CURLOPT_EXPECT_100_TIMEOUT_MS")
+        Boolean expectContinue) {
 
     /** A GET of {@code url} with every option at its default. */
     public static FetchSpec of(String url) {
-        return new FetchSpec(url, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new FetchSpec(url, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

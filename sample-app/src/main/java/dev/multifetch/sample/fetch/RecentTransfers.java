@@ -39,9 +39,9 @@ public final class RecentTransfers {
         }
     }
 
-    /** Every kept fetch, oldest first. */
-    public synchronized List<Finished> all() {
-        return List.copyOf(this.finished);
+    /** The kept fetches up to and including {@code sequence}, oldest first. */
+    public synchronized List<Finished> upTo(long sequence) {
+        return this.finished.stream().filter((f) -> f.sequence() <= sequence).toList();
     }
 
     /** The kept fetches that finished after {@code sequence}, oldest first. */

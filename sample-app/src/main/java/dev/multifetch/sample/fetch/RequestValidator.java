@@ -37,6 +37,14 @@ public final class RequestValidator {
         this.urlGate = urlGate;
     }
 
+    /** Rules of the SSRF guard's URL check: the URL is well formed, but its host or address may not be fetched. */
+    private static final Set<String> GUARD_RULES = Set.of("denied-address", "denied-host");
+
+    /** Whether {@code violation} is the SSRF guard refusing a well-formed URL, rather than a malformed request. */
+    public static boolean isGuardRefusal(Violation violation) {
+        return (violation.field().equals("url") || violation.field().endsWith(".url")) && GUARD_RULES.contains(violation.rule());
+    }
+
     /** The plan for {@code spec}, or an {@link InvalidRequestException} listing every broken rule. */
     public FetchPlan validate(FetchSpec spec) {
         List<Violation> violations = new ArrayList<>();
@@ -66,13 +74,17 @@ public final class RequestValidator {
         }
         List<String> codings = checkCodings(spec.acceptEncoding(), checks);
         HttpVersion httpVersion = checkHttpVersion(spec.httpVersion(), checks);
+        boolean expectContinue = Boolean.TRUE.equals(spec.expectContinue());
+        if (expectContinue && spec.body() == null) {
+            checks.fail("expectContinue", "requires", "needs \"body\": Expect: 100-continue holds back a request body");
+        }
         if (checks.failed()) {
             return null;
         }
         return new FetchPlan(spec.url(), method, headers, spec.body(), maxRedirects,
                 (timeout != null) ? timeout : this.limits.getDefaultTimeout(), connectTimeout,
                 (spec.lowSpeedLimit() != null) ? spec.lowSpeedLimit() : 0, lowSpeedTime,
-                (spec.maxBodyBytes() != null) ? spec.maxBodyBytes() : maxBodyCap, codings, httpVersion);
+                (spec.maxBodyBytes() != null) ? spec.maxBodyBytes() : maxBodyCap, codings, httpVersion, expectContinue);
     }
 
     private static String checkMethod(String method, Checks checks) {
@@ -100,7 +112,8 @@ public final class RequestValidator {
             if (name.isEmpty() || !isToken(name)) {
                 checks.fail(field, "header-name", "\"" + name + "\" is not a valid header name (an HTTP token)");
             } else if (ENGINE_HEADERS.contains(name.toLowerCase(Locale.ROOT)) || name.toLowerCase(Locale.ROOT).startsWith("proxy-")) {
-                checks.fail(field, "engine-header", name + " is set by the engine (use acceptEncoding for Accept-Encoding)");
+                checks.fail(field, "engine-header", name + " is set by the engine (use acceptEncoding for Accept-Encoding,"
+                        + " expectContinue for Expect: 100-continue)");
             } else if (value == null || value.chars().anyMatch((c) -> c == '\r' || c == '\n' || c == 0)) {
                 checks.fail(field, "header-value", "must be a string without CR, LF or NUL");
             } else {

@@ -12,8 +12,10 @@ import java.util.TreeSet;
  * Checks a URL before anything is fetched: only absolute http and https URLs of at most the
  * configured length, plain ASCII with no spaces, controls or backslashes; a host that is a name,
  * a canonical IPv4 literal or a bracketed IPv6 literal (no zone, no percent-encoding); no
- * userinfo; a port in 1-65535 and in the allowed set; no names of the local machine or of cloud
- * metadata services. An IP literal is also judged by the {@link SsrfGuard} here, so it is refused
+ * userinfo; a port in 1-65535 and in the allowed set; no names of cloud metadata services, and
+ * no names of the local machine ({@code localhost}, {@code *.localhost}, {@code localhost.localdomain},
+ * {@code ip6-localhost}, {@code ip6-loopback}) unless private networks are allowed, when they are
+ * looked up and judged at connect time like any other name. An IP literal is also judged by the {@link SsrfGuard} here, so it is refused
  * with a 400 rather than at connect time. Thread-safe.
  */
 public final class UrlGate {
@@ -128,7 +130,8 @@ public final class UrlGate {
             return reject("denied-host", "names a cloud metadata service (" + host + ")");
         }
         if (!this.guard.allowsPrivateNetworks() && (LOCAL_NAMES.contains(host) || host.endsWith(".localhost"))) {
-            return reject("denied-host", "names the local machine (" + host + ")");
+            return reject("denied-host", "names the local machine (" + host + "); loopback is allowed only with"
+                    + " multifetch.sample.allow-private-networks=true (the local profile)");
         }
         return this.guard.hostDenial(host).flatMap((why) -> reject("denied-host", why));
     }

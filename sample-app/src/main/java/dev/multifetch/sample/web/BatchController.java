@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.Collectors;
 
 import dev.multifetch.sample.SampleProperties;
 import dev.multifetch.sample.fetch.FetchPlan;
@@ -40,12 +42,20 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * result, written the moment that fetch completes (each with its {@code index}), so the first
  * line arrives long before the slowest fetch ends. With {@code Accept: application/json} the
  * answer is one JSON array in request order, once all are done. Every request of the batch is
- * checked before any starts; at most {@code max-concurrent-batches} run at once (503 beyond).
+ * checked before any starts: a malformed one makes the whole batch a 400, while one whose URL the
+ * SSRF guard refuses comes back as its own error line ({@value #GUARD_REFUSED}) and the others are
+ * fetched. At most {@code max-concurrent-batches} run at once (503 beyond).
  */
 @RestController
 @RequestMapping("/api")
 @Tag(name = "fetch")
 class BatchController {
+
+    /**
+     * The error code of a batch item whose URL the SSRF guard refused before fetching; a fetch
+     * refused at connect time is a {@code COULDNT_CONNECT} as elsewhere.
+     */
+    static final String GUARD_REFUSED = "DENIED_BY_SSRF_GUARD";
 
     /** Time past the slowest possible fetch round before the stream gives up. */
     private static final Duration SLACK = Duration.ofSeconds(5);
@@ -55,10 +65,13 @@ class BatchController {
     private final SampleProperties.Limits limits;
     private final JsonMapper jsonMapper;
     private final Semaphore batches;
+    private final CallWatch callWatch;
 
-    BatchController(RequestValidator validator, FetchService service, SampleProperties properties, JsonMapper jsonMapper) {
+    BatchController(RequestValidator validator, FetchService service, SampleProperties properties, JsonMapper jsonMapper,
+            CallWatch callWatch) {
         this.validator = validator;
         this.service = service;
+        this.callWatch = callWatch;
         this.limits = properties.getLimits();
         this.jsonMapper = jsonMapper;
         this.batches = new Semaphore(this.limits.getMaxConcurrentBatches());
@@ -68,7 +81,8 @@ class BatchController {
             produces = { MediaType.APPLICATION_NDJSON_VALUE, MediaType.APPLICATION_JSON_VALUE })
     @Operation(summary = "Fetch many URLs",
             description = "application/x-ndjson (default): one result per line as each completes, with its index; "
-                    + "Accept: application/json: an array in request order. 400 problem if any request is invalid, "
+                    + "Accept: application/json: an array in request order. 400 problem if any request is malformed; "
+                    + "a URL the SSRF guard refuses is that item's error (DENIED_BY_SSRF_GUARD), the others are fetched; "
                     + "503 when too many batches run")
     @ApiResponse(responseCode = "200", description = "The results, each with its index", content = {
         @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE, schema = @Schema(implementation = FetchResult.class)),
@@ -79,7 +93,7 @@ class BatchController {
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     ResponseEntity<ResponseBodyEmitter> batch(@RequestBody BatchSpec spec,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-        List<FetchPlan> plans = validate(spec);
+        List<BatchRun.Item> plans = validate(spec);
         int concurrency = (spec.concurrency() != null) ? spec.concurrency() : this.limits.getDefaultBatchConcurrency();
         if (!this.batches.tryAcquire()) {
             throw new BatchesBusyException(this.limits.getMaxConcurrentBatches());
@@ -93,19 +107,30 @@ class BatchController {
         }
     }
 
-    private ResponseEntity<ResponseBodyEmitter> stream(List<FetchPlan> plans, int concurrency, boolean array,
+    private ResponseEntity<ResponseBodyEmitter> stream(List<BatchRun.Item> plans, int concurrency, boolean array,
             AtomicBoolean released) {
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(deadline(plans, concurrency).toMillis());
         Runnable release = () -> release(released);
         // a batch done before the emitter is handed to MVC never gets these callbacks: the sink releases then
         emitter.onCompletion(release);
+        AtomicReference<BatchRun> running = new AtomicReference<>();
+        CallWatch.Watch watch = this.callWatch.watch(emitter, () -> {
+            running.get().cancel();
+            release.run();
+        });
         BatchRun run = new BatchRun(plans, Math.min(concurrency, plans.size()), this.service,
-                new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, release));
+                new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, () -> {
+                    watch.stop();
+                    release.run();
+                }));
+        running.set(run);
         emitter.onTimeout(() -> {
+            watch.stop();
             run.cancel();
             release.run();
         });
         emitter.onError((failure) -> {
+            watch.stop();
             run.cancel();
             release.run();
         });
@@ -114,7 +139,7 @@ class BatchController {
         return ResponseEntity.ok().contentType(type).header(HttpHeaders.CACHE_CONTROL, "no-store").body(emitter);
     }
 
-    private List<FetchPlan> validate(BatchSpec spec) {
+    private List<BatchRun.Item> validate(BatchSpec spec) {
         List<FetchSpec> requests = spec.requests();
         if (requests == null || requests.isEmpty()) {
             throw new InvalidRequestException("requests", "required", "must hold at least one request");
@@ -129,24 +154,40 @@ class BatchController {
             violations.add(new Violation("concurrency", "range", "must be between 1 and " + this.limits.getMaxBatchConcurrency()
                     + " (multifetch.sample.limits.max-batch-concurrency), was " + concurrency));
         }
-        List<FetchPlan> plans = new ArrayList<>();
+        List<BatchRun.Item> items = new ArrayList<>();
         for (int i = 0; i < requests.size() && violations.size() < 50; i++) {
             FetchSpec request = requests.get(i);
             if (request == null) {
                 violations.add(new Violation("requests[" + i + "]", "required", "must be a request object, was null"));
             } else {
-                plans.add(this.validator.validate(request, "requests[" + i + "].", violations));
+                items.add(item(request, "requests[" + i + "].", violations));
             }
         }
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
-        return plans;
+        return items;
+    }
+
+    /**
+     * One request of the batch: a plan, or, when the SSRF guard refused its URL and nothing else
+     * is wrong with it, a refusal reported on its own line while the others are fetched. Any
+     * other broken rule joins {@code violations}: the batch is malformed, a 400.
+     */
+    private BatchRun.Item item(FetchSpec request, String prefix, List<Violation> violations) {
+        List<Violation> own = new ArrayList<>();
+        FetchPlan plan = this.validator.validate(request, prefix, own);
+        if (!own.isEmpty() && own.stream().allMatch(RequestValidator::isGuardRefusal)) {
+            String why = own.stream().map(Violation::message).collect(Collectors.joining("; "));
+            return BatchRun.Item.refused(FetchResult.failed(request.url(), GUARD_REFUSED, "url " + why, null));
+        }
+        violations.addAll(own);
+        return BatchRun.Item.of(plan);
     }
 
     /** Long enough for every round of the batch to run into its timeout. */
-    private static Duration deadline(List<FetchPlan> plans, int concurrency) {
-        Duration longest = plans.stream().map(FetchPlan::timeout).max(Duration::compareTo).orElse(Duration.ZERO);
+    private static Duration deadline(List<BatchRun.Item> plans, int concurrency) {
+        Duration longest = plans.stream().map(BatchRun.Item::timeout).max(Duration::compareTo).orElse(Duration.ZERO);
         int rounds = (plans.size() + concurrency - 1) / concurrency;
         return longest.multipliedBy(rounds).plus(SLACK);
     }

@@ -1,5 +1,6 @@
 package dev.multifetch.sample.web;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,27 @@ final class BatchRun {
         void done();
     }
 
-    private final List<FetchPlan> plans;
+    /** One request of a batch: a plan to fetch, or a result known without fetching (refused by the guard). */
+    record Item(FetchPlan plan, FetchResult refused) {
+
+        static Item of(FetchPlan plan) {
+            return new Item(plan, null);
+        }
+
+        static Item refused(FetchResult refused) {
+            return new Item(null, refused);
+        }
+
+        Duration timeout() {
+            return (this.plan != null) ? this.plan.timeout() : Duration.ZERO;
+        }
+
+        String url() {
+            return (this.plan != null) ? this.plan.url() : this.refused.url();
+        }
+    }
+
+    private final List<Item> plans;
     private final int concurrency;
     private final FetchService service;
     private final Sink sink;
@@ -36,7 +57,7 @@ final class BatchRun {
     private int finished;
     private boolean cancelled;
 
-    BatchRun(List<FetchPlan> plans, int concurrency, FetchService service, Sink sink) {
+    BatchRun(List<Item> plans, int concurrency, FetchService service, Sink sink) {
         this.plans = plans;
         this.concurrency = concurrency;
         this.service = service;
@@ -67,7 +88,9 @@ final class BatchRun {
             }
             index = this.next++;
         }
-        CompletableFuture<FetchResult> future = this.service.fetch(this.plans.get(index));
+        Item item = this.plans.get(index);
+        CompletableFuture<FetchResult> future = (item.plan() != null)
+                ? this.service.fetch(item.plan()) : CompletableFuture.completedFuture(item.refused());
         synchronized (this) {
             this.running.add(future);
         }

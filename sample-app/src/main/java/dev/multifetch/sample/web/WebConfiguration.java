@@ -1,5 +1,7 @@
 package dev.multifetch.sample.web;
 
+import java.time.Duration;
+
 import dev.multifetch.sample.SampleProperties;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -10,11 +12,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** The filters in front of {@code /api/*} (body size first, then the optional API key) and the OpenAPI description. */
+/**
+ * The filters in front of {@code /api/*} (body size first, then the optional API key), the watch on
+ * the clients of long calls, and the OpenAPI description.
+ */
 @Configuration(proxyBeanMethods = false)
 final class WebConfiguration {
 
     private static final String API = "/api/*";
+
+    /** Beats once a second: a client that went away is noticed within about two. */
+    @Bean
+    CallWatch callWatch() {
+        return new CallWatch(Duration.ofSeconds(1));
+    }
 
     @Bean
     ProblemWriter problemWriter(JsonMapper jsonMapper) {

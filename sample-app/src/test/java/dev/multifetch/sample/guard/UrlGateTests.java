@@ -78,7 +78,13 @@ class UrlGateTests {
 
         assertThat(open.check("http://127.0.0.1:8081/")).isEmpty();
         assertThat(open.check("http://10.1.2.3/")).isEmpty();
-        assertThat(open.check("http://localhost:9000/")).isEmpty();
+        for (String local : List.of("localhost", "LOCALHOST.", "a.localhost", "localhost.localdomain", "ip6-localhost",
+                "ip6-loopback")) {
+            assertThat(open.check("http://" + local + ":9000/")).as(local).isEmpty();
+            assertThat(this.gate.check("http://" + local + ":9000/")).as(local).get()
+                .satisfies((rejection) -> assertThat(rejection.message()).contains("the local machine")
+                    .contains("multifetch.sample.allow-private-networks"));
+        }
         assertThat(open.check("http://169.254.169.254/")).map(UrlGate.Rejection::rule).hasValue("denied-address");
         assertThat(open.check("http://metadata.google.internal/")).map(UrlGate.Rejection::rule).hasValue("denied-host");
         assertThat(open.check("http://127.1/")).map(UrlGate.Rejection::rule).hasValue("ipv4-literal");

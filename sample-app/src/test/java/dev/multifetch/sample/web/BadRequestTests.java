@@ -70,6 +70,8 @@ class BadRequestTests extends LocalAppTests {
         "{\"requests\": [{\"url\": \"http://x/\", \"tmeoutMs\": 1}]}         | requests[0].tmeoutMs | unknown-field",
         "{\"requests\": {\"url\": \"http://x/\"}}                            | requests             | type",
         "{\"requests\": [{\"url\": \"http://x/\", \"httpVersion\": \"h2\"}]} | requests[0].httpVersion | http-version",
+        "{\"requests\": [{\"url\": \"http://metadata.google.internal/\", \"timeoutMs\": 0}]} | requests[0].url | denied-host",
+        "{\"requests\": [{\"url\": \"http://x/\", \"expectContinue\": true}]} | requests[0].expectContinue | requires",
     })
     void batchRefusesInvalidRequests(String json, String field, String rule) {
         assertProblem(this.client.post("/api/batch", json), field, rule);

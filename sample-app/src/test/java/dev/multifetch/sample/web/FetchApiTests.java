@@ -256,6 +256,38 @@ class FetchApiTests extends LocalAppTests {
     }
 
     @Test
+    void whenOneBatchItemIsRefusedByTheGuardThenItFailsAloneAndTheOthersAreFetched() {
+        try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("fetched"))) {
+            String self = "http://127.0.0.1:" + this.port + "/actuator/health";
+            HttpResponse<String> response = this.client.post("/api/batch", """
+                    {"requests": [{"url": %s}, {"url": %s}, {"url": %s}]}"""
+                .formatted(this.client.quote(target.url("/a")), this.client.quote(self), this.client.quote(target.url("/b"))),
+                    "Accept", "application/json");
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            FetchResult[] results = this.jsonMapper.readValue(response.body(), FetchResult[].class);
+            assertThat(results).extracting(FetchResult::body).containsExactly("fetched", null, "fetched");
+            assertThat(results[1].index()).isEqualTo(1);
+            assertThat(results[1].url()).isEqualTo(self);
+            assertThat(results[1].error().code()).isEqualTo("DENIED_BY_SSRF_GUARD");
+            assertThat(results[1].error().message()).contains("this sample app itself");
+            assertThat(target.requests()).hasSize(2);
+        }
+    }
+
+    @Test
+    void whenExpectContinueAskedThenTheTargetSeesTheExpectHeader() {
+        try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("continued"))) {
+            FetchResult result = this.client.fetch("{\"url\": " + this.client.quote(target.url("/upload"))
+                    + ", \"method\": \"POST\", \"body\": \"payload\", \"expectContinue\": true}");
+
+            assertThat(result.error()).isNull();
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(target.requests().get(0).header("Expect")).hasValue("100-continue");
+        }
+    }
+
+    @Test
     void batchItemsTakeAnHttpVersionEach() {
         try (ScriptedServer target = new ScriptedServer().defaultScript(ScriptedServer.ok("v"))) {
             HttpResponse<String> response = this.client.post("/api/batch", """

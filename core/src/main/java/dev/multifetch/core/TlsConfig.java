@@ -26,8 +26,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * How https connections are secured: whom to trust, which client certificate to present,
  * which protocol versions to allow. Verified by default: the JDK's trust store, host-name
- * verification (endpoint identification {@code HTTPS}), TLS 1.3 and 1.2 only, ALPN
- * {@code http/1.1}. Immutable; the {@link SSLContext} is built once, so TLS sessions are
+ * verification (endpoint identification {@code HTTPS}), TLS 1.3 and 1.2 only, ALPN as the
+ * transfer's {@link HttpVersion} asks ({@code h2,http/1.1} by default). Immutable; the {@link SSLContext} is built once, so TLS sessions are
  * resumed across connections to the same origin.
  *
  * <p>libcurl: {@code CURLOPT_SSL_VERIFYPEER}, {@code _SSL_VERIFYHOST}, {@code _CAINFO},

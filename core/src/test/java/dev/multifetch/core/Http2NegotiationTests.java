@@ -84,6 +84,33 @@ class Http2NegotiationTests {
         }
     }
 
+    @Test
+    @Timeout(30)
+    void whenThePingAheadOfAStreamGoesUnansweredTheConnectionIsTakenForDeadAndTheRequestGoesElsewhere() throws Exception {
+        java.util.concurrent.atomic.AtomicLong skew = new java.util.concurrent.atomic.AtomicLong();
+        try (H2ScriptedServer server = new H2ScriptedServer(conn -> {
+            conn.handshake(Map.of());
+            if (conn.id() == 1) {
+                conn.respond(conn.awaitRequest(), 200, "first");
+                conn.awaitRequest();
+                // a peer gone silent: neither the PING nor the request gets an answer
+                conn.awaitClientClose(Duration.ofSeconds(20));
+            } else {
+                Request r = conn.awaitRequest();
+                conn.respond(r, 200, "from connection " + conn.id());
+            }
+        }); FetchEngine engine = FetchEngine.builder().options(MultiOptions.builder()
+                .httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).nanoClock(() -> System.nanoTime() + skew.get())
+                .connectTimeout(Duration.ofMillis(500)).timeout(Duration.ofSeconds(20)).build()).build()) {
+            engine.fetch(FetchRequest.get(server.url("/first"))).get(20, TimeUnit.SECONDS);
+            skew.addAndGet(Duration.ofSeconds(11).toNanos());
+            FetchResponse second = engine.fetch(FetchRequest.get(server.url("/second"))).get(10, TimeUnit.SECONDS);
+
+            assertThat(second.bodyAsString()).isEqualTo("from connection 2");
+            assertThat(server.awaitConnection(1).received(H2Frames.PING)).isNotEmpty();
+        }
+    }
+
     private static int connectionsFor(boolean pipeWait) throws Exception {
         Http2RealServerTests.StreamCounter counter = new Http2RealServerTests.StreamCounter();
         try (Nghttpd server = Nghttpd.builder().tls().file("/1k", 1024).start();

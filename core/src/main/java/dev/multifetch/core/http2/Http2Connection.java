@@ -78,6 +78,7 @@ public final class Http2Connection {
     int queuedControlReplies;
     int uselessFrames;
     int blockedStreams;
+    long pingDeadlineNanos;
 
     /** A connection over {@code transport}; call {@link #start()} before anything else. */
     public Http2Connection(Transport transport, Limits limits, Events events) {
@@ -238,9 +239,26 @@ public final class Http2Connection {
         closeStream(s);
     }
 
-    /** Sends a PING ahead of new work: a dead peer shows as a failed write or read rather than a lost request. */
-    public void ping(long nowNanos) {
+    /**
+     * Sends a PING ahead of new work; without its answer by {@code deadlineNanos} the peer is taken
+     * for dead ({@link #pingOverdue}), so the work fails over instead of waiting for its own timeout.
+     */
+    public void ping(long nowNanos, long deadlineNanos) {
         FrameWriter.ping(out, false, nowNanos);
+        if (pingDeadlineNanos == 0) {
+            pingDeadlineNanos = deadlineNanos;
+        }
+    }
+
+    /** When the outstanding PING must be answered by, or 0 when none is outstanding. */
+    public long pingDeadline() {
+        return pingDeadlineNanos;
+    }
+
+    /** The PING's answer is overdue: the connection is lost; its streams are told. */
+    public void pingOverdue() {
+        pingDeadlineNanos = 0;
+        lost(new IOException("no answer to a PING within the connect timeout"));
     }
 
 

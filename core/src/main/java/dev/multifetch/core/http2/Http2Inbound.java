@@ -246,7 +246,11 @@ final class Http2Inbound implements FrameHandler {
     @Override
     public boolean ping(boolean ack, long opaqueData) throws Http2Exception {
         if (ack) {
-            useless("PING ACK");
+            if (c.pingDeadlineNanos != 0) {
+                c.pingDeadlineNanos = 0;
+            } else {
+                useless("PING ACK");
+            }
             return true;
         }
         useless("PING");

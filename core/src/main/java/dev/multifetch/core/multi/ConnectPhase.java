@@ -42,8 +42,7 @@ final class ConnectPhase {
     /** Starts a new connection for a transfer holding a slot: finds addresses, or starts a lookup. */
     boolean start(Run t) {
         MultiOptions options = multi.options();
-        Duration connectTimeout = t.request().connectTimeout() != null ? t.request().connectTimeout() : options.connectTimeout();
-        multi.expire(t, Run.EXPIRE_CONNECT, multi.now() + connectTimeout.toNanos());
+        multi.expire(t, Run.EXPIRE_CONNECT, multi.now() + connectTimeout(t, options).toNanos());
         String host = t.target.origin().host();
         int port = t.target.origin().port();
         HostPort via = options.connectTo(host, port);
@@ -67,6 +66,11 @@ final class ConnectPhase {
         runner.listen(t, l -> l.dnsStart(t.transfer, t.connectHost));
         startResolve(t, t.connectHost);
         return false;
+    }
+
+    /** The transfer's connect timeout: its request's, else the handle's. */
+    static Duration connectTimeout(Run t, MultiOptions options) {
+        return t.request().connectTimeout() != null ? t.request().connectTimeout() : options.connectTimeout();
     }
 
     /** Looks {@code host} up on a resolver thread; the answer wakes the transfer on the driving thread. */

@@ -29,6 +29,8 @@ final class Http2Connections {
     private final ArrayDeque<Connection> touched = new ArrayDeque<>();
     private final Set<Origin> http11Only = new HashSet<>();
     private final boolean[] more = new boolean[1];
+    /** Connections with a PING outstanding, in the order sent: their deadlines come in that order too. */
+    private final ArrayDeque<Connection> pinged = new ArrayDeque<>();
 
     Http2Connections(MultiHandle multi, ConnectionPool pool) {
         this.multi = multi;
@@ -66,6 +68,31 @@ final class Http2Connections {
         if (c != null && !c.touched()) {
             c.touched(true);
             touched.add(c);
+        }
+    }
+
+    /** {@code c} sent a PING ahead of new work; its answer is awaited until the PING's deadline. */
+    void pinged(Connection c) {
+        if (!pinged.contains(c)) {
+            pinged.add(c);
+        }
+        touch(c);
+    }
+
+    /** When the first outstanding PING is overdue, or 0 when none is outstanding. */
+    long nextPingDeadline() {
+        while (!pinged.isEmpty() && (pinged.peek().isClosed() || pinged.peek().http2().pingDeadline() == 0)) {
+            pinged.poll();
+        }
+        return pinged.isEmpty() ? 0 : pinged.peek().http2().pingDeadline();
+    }
+
+    /** Takes every connection whose PING went unanswered past its deadline for lost. */
+    void expirePings(long nowNanos) {
+        for (long at; (at = nextPingDeadline()) != 0 && nowNanos - at >= 0; ) {
+            Connection c = pinged.poll();
+            c.http2().pingOverdue();
+            touch(c);
         }
     }
 

@@ -419,6 +419,7 @@ public final class MultiHandle implements AutoCloseable {
         if (lingering.any()) {
             lingering.expire(now, this::endLinger);
         }
+        http2.expirePings(now);
         if (pool.idleCount() > 0 && now - pool.nextIdleExpiry() >= 0) {
             pool.closeExpired(now);
         }
@@ -537,7 +538,7 @@ public final class MultiHandle implements AutoCloseable {
 
     /** Whether any transfer deadline or idle-connection expiry is set. */
     private boolean hasDeadline() {
-        return timers.earliest() != null || pool.idleCount() > 0 || lingering.any();
+        return timers.earliest() != null || pool.idleCount() > 0 || lingering.any() || http2.nextPingDeadline() != 0;
     }
 
     /** The earliest transfer deadline or idle-connection expiry; call only when {@link #hasDeadline()}. */
@@ -551,6 +552,11 @@ public final class MultiHandle implements AutoCloseable {
         }
         if (lingering.any()) {
             at = any && at - lingering.nextDeadline() < 0 ? at : lingering.nextDeadline();
+            any = true;
+        }
+        long ping = http2.nextPingDeadline();
+        if (ping != 0) {
+            at = any && at - ping < 0 ? at : ping;
         }
         return at;
     }

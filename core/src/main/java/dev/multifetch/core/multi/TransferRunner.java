@@ -167,7 +167,9 @@ final class TransferRunner {
             if (shared != null) {
                 if (shared.http2().load() == 1 && multi.now() - shared.idleSinceNanos() > QUIET_BEFORE_PING_NANOS) {
                     // it sat idle a while: a PING goes ahead of the request, so a dead peer shows at once
-                    shared.http2().ping(multi.now());
+                    long now = multi.now();
+                    shared.http2().ping(now, now + ConnectPhase.connectTimeout(t, multi.options()).toNanos());
+                    multi.http2().pinged(shared);
                 }
                 shared.beginUse();
                 t.conn = shared;

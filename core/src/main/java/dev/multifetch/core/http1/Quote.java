@@ -1,14 +1,15 @@
 package dev.multifetch.core.http1;
 
 /** Renders untrusted bytes for an error message: printable ASCII, escapes, at most 40 bytes. */
-final class Quote {
+public final class Quote {
 
     private static final int LIMIT = 40;
 
     private Quote() {
     }
 
-    static String bytes(byte[] b, int off, int len) {
+    /** At most 40 of the bytes, quoted and escaped. */
+    public static String bytes(byte[] b, int off, int len) {
         StringBuilder sb = new StringBuilder("\"");
         int n = Math.min(len, LIMIT);
         for (int i = 0; i < n; i++) {
@@ -32,7 +33,8 @@ final class Quote {
         return sb.toString();
     }
 
-    static String text(String s) {
+    /** At most 40 characters of {@code s} (one byte each), quoted and escaped. */
+    public static String text(String s) {
         byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         return bytes(b, 0, b.length);
     }

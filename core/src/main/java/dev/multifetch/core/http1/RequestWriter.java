@@ -124,7 +124,8 @@ public final class RequestWriter {
         return body != null && body.length() != 0 && (headOnly || body.bytes() == null);
     }
 
-    private static boolean needsLength(String method) {
+    /** Whether a request with {@code method} states its body's length even when it has none (curl's rule). */
+    public static boolean needsLength(String method) {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 }

@@ -1,5 +1,6 @@
 package dev.multifetch.core.http2;
 
+import dev.multifetch.core.http1.Quote;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +23,7 @@ final class FieldRules {
             String name = f.getKey();
             if (name.startsWith(":")) {
                 if (!name.equals(":status") || regularSeen || status != -1) {
-                    throw malformed(streamId, "pseudo-header \"" + Quote.clip(name) + "\" not allowed here in a response");
+                    throw malformed(streamId, "pseudo-header " + Quote.text(name) + " not allowed here in a response");
                 }
                 status = parseStatus(streamId, f.getValue());
             } else {
@@ -36,21 +37,11 @@ final class FieldRules {
         return status;
     }
 
-    /** As {@link #checkHead}, but a breach resets the stream on {@code connection} and gives -1. */
-    static int checkHeadOrFail(Http2Stream s, List<Map.Entry<String, String>> fields, Http2Connection connection) {
-        try {
-            return checkHead(s.id, fields);
-        } catch (Http2Exception e) {
-            connection.streamError(s, e.errorCode(), e.getMessage());
-            return -1;
-        }
-    }
-
     /** Checks trailers: regular fields only. */
     static void checkTrailers(int streamId, List<Map.Entry<String, String>> fields) throws Http2Exception {
         for (Map.Entry<String, String> f : fields) {
             if (f.getKey().startsWith(":")) {
-                throw malformed(streamId, "pseudo-header \"" + Quote.clip(f.getKey()) + "\" in trailers");
+                throw malformed(streamId, "pseudo-header " + Quote.text(f.getKey()) + " in trailers");
             }
             checkField(streamId, f.getKey(), f.getValue());
         }
@@ -59,7 +50,7 @@ final class FieldRules {
     private static int parseStatus(int streamId, String value) throws Http2Exception {
         if (value.length() != 3 || !Character.isDigit(value.charAt(0)) || !Character.isDigit(value.charAt(1))
                 || !Character.isDigit(value.charAt(2)) || value.charAt(0) == '0') {
-            throw malformed(streamId, ":status is not a three-digit code: \"" + Quote.clip(value) + "\"");
+            throw malformed(streamId, ":status is not a three-digit code: " + Quote.text(value));
         }
         return Integer.parseInt(value);
     }
@@ -71,7 +62,7 @@ final class FieldRules {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c <= 0x20 || c >= 0x7f || (c >= 'A' && c <= 'Z')) {
-                throw malformed(streamId, "field name \"" + Quote.clip(name) + "\" has a character not allowed in HTTP/2 (upper case or control)");
+                throw malformed(streamId, "field name " + Quote.text(name) + " has a character not allowed in HTTP/2 (upper case or control)");
             }
         }
         if (isConnectionSpecific(name)) {
@@ -80,7 +71,7 @@ final class FieldRules {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0) {
-                throw malformed(streamId, "field \"" + Quote.clip(name) + "\" has CR, LF or NUL in its value");
+                throw malformed(streamId, "field " + Quote.text(name) + " has CR, LF or NUL in its value");
             }
         }
     }
@@ -95,20 +86,5 @@ final class FieldRules {
 
     private static Http2Exception malformed(int streamId, String why) {
         return Http2Exception.stream(ErrorCode.PROTOCOL_ERROR, streamId, "malformed response on stream " + streamId + ": " + why);
-    }
-
-    /** Quotes untrusted text briefly. */
-    static final class Quote {
-        private Quote() {
-        }
-
-        static String clip(String s) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < s.length() && b.length() < 40; i++) {
-                char c = s.charAt(i);
-                b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
-            }
-            return s.length() > 40 ? b + "..." : b.toString();
-        }
     }
 }

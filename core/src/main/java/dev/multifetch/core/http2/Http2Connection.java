@@ -137,7 +137,6 @@ public final class Http2Connection {
         return streams.size() + reserved;
     }
 
-
     /** Whether the connection takes no new stream and will close when its streams end. */
     public boolean isDraining() {
         return closed || goawayLastStreamId >= 0 || nextStreamId + 2L * reserved > MAX_STREAM_ID;
@@ -261,8 +260,6 @@ public final class Http2Connection {
         lost(new IOException("no answer to a PING within the connect timeout"));
     }
 
-
-
     /** Writes queued frames as far as the socket takes them; true when none is left. */
     public boolean flush() throws IOException {
         while (written < out.size()) {
@@ -285,7 +282,7 @@ public final class Http2Connection {
     public void close() {
         if (!closed) {
             FrameWriter.goAway(out, 0, ErrorCode.NO_ERROR, new byte[0]);
-            failAll(ErrorCode.CANCEL, false, "the connection was closed");
+            failAll(ErrorCode.CANCEL, "the connection was closed");
             closed = true;
         }
     }
@@ -293,17 +290,17 @@ public final class Http2Connection {
     // ---- receiving ----
 
     /**
-     * Reads what arrived and handles its frames. Returns false when the connection is finished
-     * (failed, or closed by the server); its streams were told. Reads a bounded amount per call;
+     * Reads what arrived and handles its frames; a failure or the server's close ends the
+     * connection and its streams are told ({@link #isClosed()}). Reads a bounded amount per call;
      * {@code more[0]} says whether more may be waiting already.
      */
-    public boolean onReadable(ByteBuffer buffer, boolean[] more) {
+    public void onReadable(ByteBuffer buffer, boolean[] more) {
         more[0] = false;
         try {
             for (int i = 0; i < READS_PER_TURN && !closed; i++) {
                 int n = transport.read(buffer.clear());
                 if (n == 0) {
-                    return true;
+                    return;
                 }
                 if (n < 0) {
                     throw new EOFException("the server closed the connection");
@@ -312,13 +309,11 @@ public final class Http2Connection {
                 readFrames(buffer);
             }
             more[0] = !closed;
-            return !closed;
         } catch (Http2Exception e) {
             fail(e.errorCode(), e.getMessage());
         } catch (IOException e) {
             lost(e);
         }
-        return false;
     }
 
     /** Handles every frame in {@code buffer}; a stream error resets its stream and reading goes on. */
@@ -352,7 +347,7 @@ public final class Http2Connection {
         FrameWriter.goAway(out, 0, errorCode, debug.length > 256 ? java.util.Arrays.copyOf(debug, 256) : debug);
         failure = "HTTP/2 connection error " + ErrorCode.describe(errorCode) + ": " + message;
         closed = true;
-        failAll(errorCode, false, failure);
+        failAll(errorCode, failure);
     }
 
     private void lost(IOException e) {
@@ -361,14 +356,14 @@ public final class Http2Connection {
         }
         failure = "HTTP/2 connection lost: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         closed = true;
-        failAll(ErrorCode.INTERNAL_ERROR, false, failure);
+        failAll(ErrorCode.INTERNAL_ERROR, failure);
     }
 
-    private void failAll(long errorCode, boolean unprocessed, String message) {
+    private void failAll(long errorCode, String message) {
         for (Http2Stream s : streams.snapshot()) {
             s.endCode = errorCode;
             closeStream(s);
-            s.handler.onClosed(s, errorCode, unprocessed, true, message);
+            s.handler.onClosed(s, errorCode, false, true, message);
         }
         events.capacityChanged(this);
     }
@@ -390,12 +385,9 @@ public final class Http2Connection {
         if (s.closed) {
             return;
         }
-        FrameWriter.rstStream(out, s.id, errorCode);
-        s.endCode = errorCode;
-        closeStream(s);
+        reset(s, errorCode);
         s.handler.onClosed(s, errorCode, false, false, message + " (" + ErrorCode.describe(errorCode) + ")");
     }
-
 
     @Override
     public String toString() {

@@ -1,5 +1,6 @@
 package dev.multifetch.core.http2;
 
+import dev.multifetch.core.http1.Quote;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,7 +21,7 @@ final class Http2Inbound implements FrameHandler {
         this.c = connection;
     }
 
-    /** The stream a frame is for, or null for one that is c.closed; a frame for an idle stream is a connection error. */
+    /** The stream a frame is for, or null for one that is closed; a frame for an idle stream is a connection error. */
     private Http2Stream stream(int id, String frame) throws Http2Exception {
         Http2Stream s = c.streams.get(id);
         if (s == null && ((id & 1) == 0 || id >= c.nextStreamId)) {
@@ -52,7 +53,7 @@ final class Http2Inbound implements FrameHandler {
         c.receiveWindow -= flowControlled;
         c.receiveUnacked += flowControlled;
         if (c.receiveUnacked >= c.limits.connectionWindow() / 2) {
-            // credited at once, even for c.streams already reset (RFC 9113 section 6.9)
+            // credited at once, even for streams already reset (RFC 9113 section 6.9)
             FrameWriter.windowUpdate(c.out, 0, c.receiveUnacked);
             c.receiveWindow += c.receiveUnacked;
             c.receiveUnacked = 0;
@@ -81,7 +82,11 @@ final class Http2Inbound implements FrameHandler {
             c.consumed(s, padding);
         }
         s.remoteEnded = endStream;
-        deliver(s, () -> s.handler.onData(s, payload, endStream));
+        try {
+            s.handler.onData(s, payload, endStream);
+        } catch (Http2Exception e) {
+            c.streamError(s, e.errorCode(), e.getMessage());
+        }
         if (endStream) {
             ended(s);
         }
@@ -92,7 +97,7 @@ final class Http2Inbound implements FrameHandler {
     public boolean headers(int streamId, boolean endStream, ByteBuffer headerBlock) throws Http2Exception {
         c.fields.clear();
         int blockBytes = headerBlock.remaining();
-        // decoded even for a stream already c.closed: the HPACK table must stay in step
+        // decoded even for a stream already closed: the HPACK table must stay in step
         c.decoder.decode(headerBlock, (name, value) -> c.fields.add(Map.entry(name, value)));
         c.uselessFrames = 0;
         Http2Stream s = stream(streamId, "HEADERS");
@@ -106,8 +111,11 @@ final class Http2Inbound implements FrameHandler {
         s.headerBytesReceived += blockBytes;
         List<Map.Entry<String, String>> copy = List.copyOf(c.fields);
         if (!s.finalHeadSeen) {
-            int status = FieldRules.checkHeadOrFail(s, copy, c);
-            if (status < 0) {
+            int status;
+            try {
+                status = FieldRules.checkHead(streamId, copy);
+            } catch (Http2Exception e) {
+                c.streamError(s, e.errorCode(), e.getMessage());
                 return true;
             }
             if (status < 200) {
@@ -131,31 +139,18 @@ final class Http2Inbound implements FrameHandler {
             }
         }
         s.remoteEnded = endStream;
-        deliver(s, () -> s.handler.onHeaders(s, copy, endStream));
+        try {
+            s.handler.onHeaders(s, copy, endStream);
+        } catch (Http2Exception e) {
+            c.streamError(s, e.errorCode(), e.getMessage());
+        }
         if (endStream) {
             ended(s);
         }
         return true;
     }
 
-    /** Runs a handler call; a stream error it throws resets the stream. */
-    private void deliver(Http2Stream s, Delivery call) {
-        if (s.closed) {
-            return;
-        }
-        try {
-            call.run();
-        } catch (Http2Exception e) {
-            c.streamError(s, e.errorCode(), e.getMessage());
-        }
-    }
-
-    @FunctionalInterface
-    private interface Delivery {
-        void run() throws Http2Exception;
-    }
-
-    /** The server's END_STREAM arrived: the stream is c.closed once ours went too. */
+    /** The server's END_STREAM arrived: the stream is closed once ours went too. */
     private void ended(Http2Stream s) {
         if (!s.closed) {
             if (!s.localEnded) {
@@ -269,7 +264,7 @@ final class Http2Inbound implements FrameHandler {
         String debug = StandardCharsets.ISO_8859_1.decode(debugData).toString();
         c.events.goaway(c, errorCode, lastStreamId, debug);
         String why = "GOAWAY " + ErrorCode.describe(errorCode) + " with last stream " + lastStreamId
-                + (debug.isEmpty() ? "" : " (" + FieldRules.Quote.clip(debug) + ")");
+                + (debug.isEmpty() ? "" : " (" + Quote.text(debug) + ")");
         for (Http2Stream s : c.streams.snapshot()) {
             if (s.id > lastStreamId) {
                 s.endCode = ErrorCode.REFUSED_STREAM;

@@ -2,6 +2,7 @@ package dev.multifetch.core.http2;
 
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.RequestBody;
+import dev.multifetch.core.http1.RequestWriter;
 import dev.multifetch.core.http1.Target;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class RequestFields {
         RequestBody body = request.body();
         if (body != null && body.length() >= 0) {
             fields.add(field("content-length", Long.toString(body.length())));
-        } else if (body == null && needsLength(request.method())) {
+        } else if (body == null && RequestWriter.needsLength(request.method())) {
             fields.add(field("content-length", "0"));
         }
         return fields;
@@ -60,10 +61,6 @@ public final class RequestFields {
             case "te" -> value.trim().equalsIgnoreCase("trailers");
             default -> !FieldRules.isConnectionSpecific(name);
         };
-    }
-
-    private static boolean needsLength(String method) {
-        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
     private static Map.Entry<String, String> field(String name, String value) {

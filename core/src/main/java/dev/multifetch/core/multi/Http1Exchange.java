@@ -12,7 +12,6 @@ import dev.multifetch.core.http1.RequestWriter;
 import dev.multifetch.core.http1.ResponseParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Set;
 
 /**
  * DO, DID and PERFORMING: send the request (head, then a held, streamed or chunked body), read
@@ -27,7 +26,6 @@ final class Http1Exchange implements Exchange {
     /** Reads per turn before yielding to other transfers; the selector reports the rest again. */
     private static final int READS_PER_TURN = 4;
     private static final long EXPECT_100_NANOS = 1_000_000_000L;
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
     private final MultiHandle multi;
     private final TransferRunner runner;
@@ -89,10 +87,7 @@ final class Http1Exchange implements Exchange {
         if (t.requestBytes == null) {
             prepare(t);
         }
-        if (!t.hopPretransfer) {
-            t.hopPretransfer = true;
-            t.pretransferNanos += multi.now() - t.hopStartNanos;
-        }
+        runner.pretransfer(t);
         Transport transport = t.conn.transport();
         try {
             if (t.requestBytes.hasRemaining()) {
@@ -120,7 +115,7 @@ final class Http1Exchange implements Exchange {
     /** DID: the response parser is set up and reading starts. */
     @Override
     public boolean startReading(Run t) {
-        long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
+        long maxBody = runner.maxBody(t);
         t.parser = new ResponseParser(!t.hop.method().equals("HEAD"), multi.options().maxHeaderBytes(),
                 new ResponseEvents(t, runner, maxBody));
         multi.want(t.conn.channel(), t, PollAction.IN);
@@ -327,7 +322,7 @@ final class Http1Exchange implements Exchange {
      */
     private boolean staleRetry(Run t) {
         boolean nothingReceived = t.parser == null || !t.parser.receivedAny();
-        if (!t.reusedConnection || t.retried || !nothingReceived || !IDEMPOTENT.contains(t.hop.method())) {
+        if (!t.reusedConnection || t.retried || !nothingReceived || !TransferRunner.idempotent(t.hop.method())) {
             return false;
         }
         t.retried = true;

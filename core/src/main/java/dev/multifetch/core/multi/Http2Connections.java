@@ -1,12 +1,13 @@
 package dev.multifetch.core.multi;
 
+import dev.multifetch.core.FetchListener;
+import dev.multifetch.core.HttpVersion;
 import dev.multifetch.core.MultiOptions;
 import dev.multifetch.core.PollAction;
-import dev.multifetch.core.HttpVersion;
-import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.connection.ConnectionPool;
 import dev.multifetch.core.connection.Origin;
+import dev.multifetch.core.http2.ErrorCode;
 import dev.multifetch.core.http2.Http2Connection;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -116,7 +117,7 @@ final class Http2Connections {
             try {
                 drained = h2.flush();
             } catch (IOException e) {
-                h2.fail(dev.multifetch.core.http2.ErrorCode.INTERNAL_ERROR, "writing failed: " + TransferRunner.describe(e));
+                h2.fail(ErrorCode.INTERNAL_ERROR, "writing failed: " + TransferRunner.describe(e));
                 drained = true;
             }
             if (h2.isClosed() || (h2.isDraining() && h2.load() == 0)) {

@@ -9,6 +9,7 @@ import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.exchange.ResponseProgress;
 import dev.multifetch.core.http1.BodySink;
 import dev.multifetch.core.http1.HttpException;
+import dev.multifetch.core.http1.Quote;
 import dev.multifetch.core.http2.ErrorCode;
 import dev.multifetch.core.http2.Http2Connection;
 import dev.multifetch.core.http2.Http2Exception;
@@ -20,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A transfer's exchange as one stream of a shared HTTP/2 connection. Frames for the stream
@@ -34,7 +34,6 @@ import java.util.Set;
  */
 final class Http2Exchange implements Exchange {
 
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
     private final MultiHandle multi;
     private final TransferRunner runner;
@@ -48,10 +47,7 @@ final class Http2Exchange implements Exchange {
 
     @Override
     public boolean send(Run t) {
-        if (!t.hopPretransfer) {
-            t.hopPretransfer = true;
-            t.pretransferNanos += multi.now() - t.hopStartNanos;
-        }
+        runner.pretransfer(t);
         State s = t.h2;
         if (s == null) {
             s = open(t);
@@ -70,8 +66,7 @@ final class Http2Exchange implements Exchange {
 
     private State open(Run t) {
         Http2Connection h2 = t.conn.http2();
-        long maxBody = t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
-        State s = new State(t, h2, new ResponseEvents(t, runner, maxBody));
+        State s = new State(t, h2, new ResponseEvents(t, runner, runner.maxBody(t)));
         t.h2 = s;
         RequestBody body = t.hop.body();
         boolean endStream = body == null || body.length() == 0;
@@ -116,7 +111,7 @@ final class Http2Exchange implements Exchange {
             t.bytesSent += n;
             t.speedWindowBytes += n;
             if (t.upload != null) {
-                t.upload.payloadSent += s.inline != null ? 0 : n;
+                t.upload.payloadSent += n;
             }
             multi.http2().touch(t.conn);
             if (piece.hasRemaining()) {
@@ -145,10 +140,10 @@ final class Http2Exchange implements Exchange {
         if (t.paused) {
             return false;
         }
-        if (!s.stream.localEnded() && s.failure == null && !s.replay && !sendBody(t, s) && t.state != TransferState.PERFORMING) {
+        if (!s.stream.localEnded() && !sendBody(t, s) && t.state != TransferState.PERFORMING) {
             return true;
         }
-        if (s.failure == null && !s.replay && !s.held.isEmpty() && !releaseHeld(t, s)) {
+        if (!s.held.isEmpty() && !releaseHeld(t, s)) {
             return false;
         }
         return settle(t, s);
@@ -288,7 +283,6 @@ final class Http2Exchange implements Exchange {
         long replayCode;
         String replayReason;
         boolean replayConnectionError;
-        long closeCode;
         long headerBytesCounted;
         final long connectionId;
 
@@ -329,7 +323,7 @@ final class Http2Exchange implements Exchange {
                 if (status != 0) {
                     trailers = Headers.of(fields);
                 } else {
-                    head(s, fields, endStream);
+                    head(s, fields);
                 }
             } catch (HttpException e) {
                 fail(e.error(), e.getMessage(), e.getCause());
@@ -341,7 +335,7 @@ final class Http2Exchange implements Exchange {
             wake();
         }
 
-        private void head(Http2Stream s, List<Map.Entry<String, String>> fields, boolean endStream) throws HttpException, Http2Exception {
+        private void head(Http2Stream s, List<Map.Entry<String, String>> fields) throws HttpException, Http2Exception {
             int code = Integer.parseInt(fields.get(0).getValue());
             Headers h = Headers.of(fields.subList(1, fields.size()));
             if (code < 200) {
@@ -353,10 +347,7 @@ final class Http2Exchange implements Exchange {
             status = code;
             headers = h;
             contentLength = noBody ? 0 : length;
-            sink = events.finalHead(code, "HTTP/2", h, noBody ? 0 : length);
-            if (noBody) {
-                contentLength = 0;
-            }
+            sink = events.finalHead(code, "HTTP/2", h, contentLength);
         }
 
         private long contentLength(Http2Stream s, Headers h) throws Http2Exception {
@@ -374,7 +365,7 @@ final class Http2Exchange implements Exchange {
                 }
                 if (parsed < 0 || (length >= 0 && parsed != length)) {
                     throw Http2Exception.stream(ErrorCode.PROTOCOL_ERROR, s.id(), "invalid content-length on stream " + s.id()
-                            + ": \"" + (v.length() > 30 ? v.substring(0, 30) + "..." : v) + "\"");
+                            + ": " + Quote.text(v));
                 }
                 length = parsed;
             }
@@ -415,7 +406,7 @@ final class Http2Exchange implements Exchange {
         @Override
         public void onClosed(Http2Stream s, long errorCode, boolean unprocessed, boolean connectionError, String message) {
             if (failure == null && !replay) {
-                boolean safeToRepeat = connectionError && !anyByte && t.reusedConnection && IDEMPOTENT.contains(t.hop.method());
+                boolean safeToRepeat = connectionError && !anyByte && t.reusedConnection && TransferRunner.idempotent(t.hop.method());
                 if (unprocessed || errorCode == ErrorCode.HTTP_1_1_REQUIRED || safeToRepeat) {
                     replay = true;
                     replayCode = errorCode;
@@ -430,7 +421,6 @@ final class Http2Exchange implements Exchange {
 
         @Override
         public void onStreamEnd(Http2Stream s, long errorCode) {
-            closeCode = errorCode;
             runner.listen(t, l -> l.streamClosed(t.transfer, connectionId, s.id(), errorCode));
         }
 

@@ -16,6 +16,7 @@ import dev.multifetch.core.http1.Target;
 import dev.multifetch.core.timer.TimerQueue.Expiry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The per-transfer state machine: one handler per state, each doing what it can without
@@ -29,6 +30,7 @@ final class TransferRunner {
 
     /** How long an idle HTTP/2 connection may sit before a PING goes ahead of its next stream. */
     private static final long QUIET_BEFORE_PING_NANOS = 10_000_000_000L;
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
     private static final System.Logger LOG = System.getLogger(TransferRunner.class.getName());
 
@@ -458,6 +460,24 @@ final class TransferRunner {
         t.speedWindowBytes = 0;
         multi.expire(t, Run.EXPIRE_SPEEDCHECK, now + period);
         return null;
+    }
+
+    /** The first send of a hop: its pretransfer time is taken now, once. libcurl: CURLINFO_PRETRANSFER_TIME. */
+    void pretransfer(Run t) {
+        if (!t.hopPretransfer) {
+            t.hopPretransfer = true;
+            t.pretransferNanos += multi.now() - t.hopStartNanos;
+        }
+    }
+
+    /** The body limit of the transfer: its request's, else the handle's. */
+    long maxBody(Run t) {
+        return t.request().maxBodySize() >= 0 ? t.request().maxBodySize() : multi.options().maxBodySize();
+    }
+
+    /** Whether a request with {@code method} may be sent again after a failure (RFC 9110 section 9.2.2). */
+    static boolean idempotent(String method) {
+        return IDEMPOTENT.contains(method);
     }
 
     /** Reading starts: the read timeout and the low-speed check count from now, which is returned. */

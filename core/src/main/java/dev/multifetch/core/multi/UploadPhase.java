@@ -69,9 +69,7 @@ final class UploadPhase {
     boolean pump(Run t, Upload up, boolean alsoReading) throws IOException {
         Transport transport = t.conn.transport();
         while (true) {
-            if (up.failure != null) {
-                throw new BodySourceException("the request body could not be read: " + up.failure.getMessage(), up.failure);
-            }
+            checkSource(up);
             if (up.pending != null && up.pending.hasRemaining()) {
                 int n = transport.write(up.pending);
                 t.bytesSent += n;
@@ -85,9 +83,8 @@ final class UploadPhase {
                 multi.want(t.conn.channel(), t, alsoReading ? PollAction.INOUT : PollAction.OUT);
                 return false;
             }
-            if (up.sourceDone && !up.chunked && up.body.bytes() == null && up.payloadSent != up.body.length()) {
-                throw new BodySourceException("the request body ended after " + up.payloadSent + " of its declared "
-                        + up.body.length() + " bytes", null);
+            if (up.sourceDone && up.body.bytes() == null) {
+                checkEndedWhole(up);
             }
             if (up.complete()) {
                 return true;
@@ -109,10 +106,8 @@ final class UploadPhase {
         if (up.nextChunk != null) {
             byte[] chunk = up.nextChunk;
             up.nextChunk = null;
+            checkNotLonger(up, up.payloadSent + chunk.length);
             up.payloadSent += chunk.length;
-            if (!up.chunked && up.payloadSent > up.body.length()) {
-                throw new BodySourceException("the request body is longer than its declared " + up.body.length() + " bytes", null);
-            }
             up.pending = up.chunked ? frame(chunk) : ByteBuffer.wrap(chunk);
             return true;
         }
@@ -136,32 +131,46 @@ final class UploadPhase {
      * @throws IOException a body source that failed or did not match its declared length
      */
     ByteBuffer nextRaw(Run t, Upload up) throws IOException {
-        if (up.failure != null) {
-            throw new BodySourceException("the request body could not be read: " + up.failure.getMessage(), up.failure);
-        }
+        checkSource(up);
         if (up.pending != null && up.pending.hasRemaining()) {
             return up.pending;
         }
         if (up.nextChunk != null) {
             byte[] chunk = up.nextChunk;
             up.nextChunk = null;
-            if (!up.chunked && up.payloadSent + chunk.length > up.body.length()) {
-                throw new BodySourceException("the request body is longer than its declared " + up.body.length() + " bytes", null);
-            }
+            checkNotLonger(up, up.payloadSent + chunk.length);
             up.pending = ByteBuffer.wrap(chunk);
             return up.pending;
         }
         if (up.sourceDone) {
-            if (!up.chunked && up.payloadSent != up.body.length()) {
-                throw new BodySourceException("the request body ended after " + up.payloadSent + " of its declared "
-                        + up.body.length() + " bytes", null);
-            }
+            checkEndedWhole(up);
             return ByteBuffer.allocate(0);
         }
         if (!up.readInFlight) {
             readNext(t, up);
         }
         return null;
+    }
+
+    private static void checkSource(Upload up) throws BodySourceException {
+        if (up.failure != null) {
+            throw new BodySourceException("the request body could not be read: " + up.failure.getMessage(), up.failure);
+        }
+    }
+
+    /** A body of declared length must not go past it. */
+    private static void checkNotLonger(Upload up, long sent) throws BodySourceException {
+        if (!up.chunked && sent > up.body.length()) {
+            throw new BodySourceException("the request body is longer than its declared " + up.body.length() + " bytes", null);
+        }
+    }
+
+    /** A body of declared length that ended must have reached it. */
+    private static void checkEndedWhole(Upload up) throws BodySourceException {
+        if (!up.chunked && up.payloadSent != up.body.length()) {
+            throw new BodySourceException("the request body ended after " + up.payloadSent + " of its declared "
+                    + up.body.length() + " bytes", null);
+        }
     }
 
     /** Reads one chunk on a worker thread; the reply wakes the transfer on the driving thread. */

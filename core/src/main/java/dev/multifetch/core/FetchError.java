@@ -34,6 +34,8 @@ public enum FetchError {
     UNSUPPORTED_PROTOCOL(1),
     /** The URL could not be parsed; the message says what is wrong and quotes it. libcurl: CURLE_URL_MALFORMAT. */
     URL_MALFORMAT(3),
+    /** The proxy's host name did not resolve. libcurl: CURLE_COULDNT_RESOLVE_PROXY. */
+    COULDNT_RESOLVE_PROXY(5),
     /** The host name did not resolve. libcurl: CURLE_COULDNT_RESOLVE_HOST. */
     COULDNT_RESOLVE_HOST(6),
     /** No address of the host accepted a connection. libcurl: CURLE_COULDNT_CONNECT. */
@@ -96,6 +98,12 @@ public enum FetchError {
      * libcurl: CURLE_HTTP2_STREAM.
      */
     HTTP2_STREAM(92),
+    /**
+     * The proxy handshake failed: a CONNECT answered with other than 2xx, a refused SOCKS request,
+     * a malformed or hostile reply; the {@link ProxyException} carries the detail and the CONNECT
+     * status. libcurl: CURLE_PROXY.
+     */
+    PROXY(97),
     /**
      * One response header line is longer than {@code maxHeaderBytes}, or a head has more than
      * 1,000 fields. libcurl: CURLE_TOO_LARGE.

@@ -49,6 +49,7 @@ public final class MultiOptions {
     private final LongSupplier nanoClock;
     private final Map<String, List<InetAddress>> resolveOverrides;
     private final Map<String, HostPort> connectTo;
+    private final ProxySettings proxy;
 
     private MultiOptions(Builder b) {
         this.maxTotalConnections = b.maxTotalConnections;
@@ -80,6 +81,7 @@ public final class MultiOptions {
         this.nanoClock = b.nanoClock;
         this.resolveOverrides = Map.copyOf(b.resolveOverrides);
         this.connectTo = Map.copyOf(b.connectTo);
+        this.proxy = b.proxy;
     }
 
     /** A builder starting from the defaults. */
@@ -119,6 +121,7 @@ public final class MultiOptions {
         b.nanoClock = nanoClock;
         b.resolveOverrides.putAll(resolveOverrides);
         b.connectTo.putAll(connectTo);
+        b.proxy = proxy;
         return b;
     }
 
@@ -266,6 +269,11 @@ public final class MultiOptions {
         return tls != null ? tls : TlsConfig.DEFAULT;
     }
 
+    /** Where requests go through a proxy; {@link ProxySettings#NONE} unless set. */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
     /** Fixed addresses for {@code host} and {@code port}, or null. libcurl: CURLOPT_RESOLVE. */
     public List<InetAddress> resolveOverride(String host, int port) {
         return resolveOverrides.get(key(host, port));
@@ -316,6 +324,7 @@ public final class MultiOptions {
         private LongSupplier nanoClock = System::nanoTime;
         private final Map<String, List<InetAddress>> resolveOverrides = new HashMap<>();
         private final Map<String, HostPort> connectTo = new HashMap<>();
+        private ProxySettings proxy = ProxySettings.NONE;
 
         private Builder() {
         }
@@ -542,6 +551,24 @@ public final class MultiOptions {
             Checks.port(port);
             Checks.port(toPort);
             connectTo.put(key(host, port), new HostPort(toHost, toPort));
+            return this;
+        }
+
+        /** Sends requests through the proxy at {@code url} (see {@link ProxyConfig#parse}); {@code ""} for none. libcurl: CURLOPT_PROXY. */
+        public Builder proxy(String url) {
+            this.proxy = proxy.toBuilder().url(url).build();
+            return this;
+        }
+
+        /** Hosts that bypass the proxy, in curl's NO_PROXY rules. libcurl: CURLOPT_NOPROXY. */
+        public Builder noProxy(String list) {
+            this.proxy = proxy.toBuilder().noProxy(list).build();
+            return this;
+        }
+
+        /** Every proxy setting at once: sources, credentials, tunnelling, the proxy's TLS. */
+        public Builder proxy(ProxySettings settings) {
+            this.proxy = Objects.requireNonNull(settings, "proxy settings");
             return this;
         }
 

@@ -119,7 +119,7 @@ final class Http1Exchange implements Exchange {
         t.parser = new ResponseParser(!t.hop.method().equals("HEAD"), multi.options().maxHeaderBytes(),
                 new ResponseEvents(t, runner, maxBody));
         multi.want(t.conn.channel(), t, PollAction.IN);
-        long now = runner.startReadClocks(t);
+        long now = runner.deadlines().startReadClocks(t);
         if (t.bodyHeld) {
             multi.expire(t, Run.EXPIRE_EXPECT, now + EXPECT_100_NANOS);
         }

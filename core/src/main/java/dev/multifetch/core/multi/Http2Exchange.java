@@ -125,7 +125,7 @@ final class Http2Exchange implements Exchange {
 
     @Override
     public boolean startReading(Run t) {
-        runner.startReadClocks(t);
+        runner.deadlines().startReadClocks(t);
         runner.transition(t, TransferState.PERFORMING);
         return true;
     }

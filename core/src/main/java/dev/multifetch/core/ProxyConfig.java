@@ -55,59 +55,36 @@ public final class ProxyConfig {
             return NONE;
         }
         ProxyType type = ProxyType.HTTP;
+        String schemeText = "";
         int schemeEnd = s.indexOf("://");
-        if (schemeEnd >= 0) {
-            String scheme = s.substring(0, schemeEnd);
-            type = ProxyType.ofScheme(scheme);
+        if (schemeEnd > 0 && isScheme(s.substring(0, schemeEnd))) {
+            schemeText = s.substring(0, schemeEnd + 3);
+            type = ProxyType.ofScheme(s.substring(0, schemeEnd));
             if (type == null) {
-                throw new IllegalArgumentException("proxy URL scheme \"" + safe(scheme)
+                throw new IllegalArgumentException("proxy URL scheme \"" + safe(s.substring(0, schemeEnd))
                         + "\" is not supported (http, https, socks4, socks4a, socks5, socks5h)");
             }
             s = s.substring(schemeEnd + 3);
         }
-        int slash = s.indexOf('/');
-        if (slash >= 0) {
-            String rest = s.substring(slash);
-            if (!rest.equals("/")) {
-                throw new IllegalArgumentException("proxy URL has a path (" + safe(rest) + "); a proxy is host and port only");
-            }
-            s = s.substring(0, slash);
-        }
         String username = null;
         String password = null;
+        // the last '@' ends the user info, so no part of a password is ever taken for the host or a path
         int at = s.lastIndexOf('@');
         if (at >= 0) {
             String userinfo = s.substring(0, at);
-            s = s.substring(at + 1);
+            if (userinfo.chars().anyMatch(c -> c == '/' || c == '?' || c == '#')) {
+                throw new IllegalArgumentException("proxy URL has a '/', '?' or '#' before its '@':"
+                        + " percent-encode it in the user name or password");
+            }
             int colon = userinfo.indexOf(':');
             username = decode(colon >= 0 ? userinfo.substring(0, colon) : userinfo, "user name");
             password = colon >= 0 ? decode(userinfo.substring(colon + 1), "password") : null;
+            s = s.substring(at + 1);
         }
-        String host;
-        String portText = null;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("proxy URL has an IPv6 host without its closing ']': " + safe(s));
-            }
-            host = s.substring(1, close);
-            String after = s.substring(close + 1);
-            if (!after.isEmpty()) {
-                if (!after.startsWith(":")) {
-                    throw new IllegalArgumentException("proxy URL has text after the IPv6 host: " + safe(after));
-                }
-                portText = after.substring(1);
-            }
-        } else {
-            int colon = s.lastIndexOf(':');
-            host = colon >= 0 ? s.substring(0, colon) : s;
-            portText = colon >= 0 ? s.substring(colon + 1) : null;
-            if (host.indexOf(':') >= 0) {
-                throw new IllegalArgumentException("proxy URL has an IPv6 host without brackets: " + safe(s));
-            }
-        }
+        String[] hostAndPort = hostAndPort(withoutSlash(s));
+        String host = hostAndPort[0];
         if (host.isEmpty()) {
-            throw new IllegalArgumentException("proxy URL has no host: " + safe(url));
+            throw new IllegalArgumentException("proxy URL has no host: " + safe(schemeText + (at >= 0 ? "****@" : "") + s));
         }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
@@ -115,11 +92,55 @@ public final class ProxyConfig {
                 throw new IllegalArgumentException("proxy URL host has a character not allowed in a host name: " + safe(host));
             }
         }
-        int port = type.defaultPort();
-        if (portText != null && !portText.isEmpty()) {
-            port = parsePort(portText);
-        }
+        String portText = hostAndPort[1];
+        int port = portText == null || portText.isEmpty() ? type.defaultPort() : parsePort(portText);
         return new ProxyConfig(type, host.toLowerCase(Locale.ROOT), port, username, password);
+    }
+
+    /** {@code hostPort} without its one trailing '/'; any other path is an error. */
+    private static String withoutSlash(String hostPort) {
+        int slash = hostPort.indexOf('/');
+        if (slash < 0) {
+            return hostPort;
+        }
+        String rest = hostPort.substring(slash);
+        if (!rest.equals("/")) {
+            throw new IllegalArgumentException("proxy URL has a path (" + safe(rest) + "); a proxy is host and port only");
+        }
+        return hostPort.substring(0, slash);
+    }
+
+    /** The host (an IPv6 address without its brackets) and the port text, or null when there is none. */
+    private static String[] hostAndPort(String s) {
+        if (!s.startsWith("[")) {
+            int colon = s.lastIndexOf(':');
+            String host = colon >= 0 ? s.substring(0, colon) : s;
+            if (host.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("proxy URL has an IPv6 host without brackets: " + safe(s));
+            }
+            return new String[] {host, colon >= 0 ? s.substring(colon + 1) : null};
+        }
+        int close = s.indexOf(']');
+        if (close < 0) {
+            throw new IllegalArgumentException("proxy URL has an IPv6 host without its closing ']': " + safe(s));
+        }
+        String host = s.substring(1, close);
+        if (host.indexOf(':') < 0 || !host.chars().allMatch(c -> c < 0x80 && Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            throw new IllegalArgumentException("proxy URL has a host in brackets that is not an IPv6 address: " + safe(host));
+        }
+        String after = s.substring(close + 1);
+        if (!after.isEmpty() && !after.startsWith(":")) {
+            throw new IllegalArgumentException("proxy URL has text after the IPv6 host: " + safe(after));
+        }
+        return new String[] {host, after.isEmpty() ? null : after.substring(1)};
+    }
+
+    /** Whether {@code s} has the form of a URL scheme (RFC 3986: a letter, then letters, digits, '+', '-', '.'). */
+    private static boolean isScheme(String s) {
+        if (!Character.isLetter(s.charAt(0)) || s.charAt(0) >= 0x80) {
+            return false;
+        }
+        return s.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.'));
     }
 
     private static int parsePort(String text) {
@@ -145,8 +166,11 @@ public final class ProxyConfig {
                 out.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
                 i += 2;
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                // a whole code point, so a character outside the BMP is not split into two '?'
+                int end = i + Character.charCount(s.codePointAt(i));
+                byte[] b = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
+                i = end - 1;
             }
         }
         return out.toString(StandardCharsets.UTF_8);

@@ -187,8 +187,9 @@ public final class ProxySettings {
 
         /**
          * A selector asked for the proxy of each URL when none is set explicitly: its first HTTP
-         * or SOCKS entry is used (SOCKS as socks5h, or socks4a when it says version 4), DIRECT
-         * means none. Called on the driving thread: it must not block.
+         * or SOCKS entry is used (SOCKS as socks5h, or socks4a when the consulted system
+         * properties say {@code socksProxyVersion=4}), DIRECT means none, and no source after
+         * it is consulted. Called on the driving thread: it must not block.
          */
         public Builder proxySelector(ProxySelector value) {
             this.proxySelector = value;

@@ -49,6 +49,15 @@ public interface FetchListener {
     /** The TLS handshake failed. */
     default void tlsFailed(Transfer transfer, Exception cause) { }
 
+    /** A new connection's proxy handshake starts (TLS to an https proxy, then CONNECT or SOCKS); {@code proxy} is {@code scheme://host:port}. */
+    default void proxyHandshakeStart(Transfer transfer, String proxy) { }
+
+    /** The way through the proxy is open; {@code connectCode} is the CONNECT status, 0 for SOCKS and forwarding. */
+    default void proxyHandshakeEnd(Transfer transfer, String proxy, int connectCode) { }
+
+    /** The proxy handshake failed with {@code cause} (a {@link ProxyException} when the proxy refused or misbehaved). */
+    default void proxyHandshakeFailed(Transfer transfer, String proxy, Exception cause) { }
+
     /** The transfer has a connection: a new one, or one {@code reused} from the cache. */
     default void connectionAcquired(Transfer transfer, long connectionId, boolean reused) { }
 

@@ -44,9 +44,10 @@ public final class FetchRequest {
             protected FetchResponse response(int status, String reason, String httpVersion, Headers headers, byte[] body,
                                              String effectiveUrl, long[] timingNanos, int connects, Headers trailers,
                                              int redirects, java.net.InetSocketAddress remoteAddress,
-                                             java.net.InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
+                                             java.net.InetSocketAddress localAddress, long bytesSent, long bytesReceived,
+                                             String proxy, int connectCode) {
                 return new FetchResponse(status, reason, httpVersion, headers, body, effectiveUrl, timingNanos, connects,
-                        trailers, redirects, remoteAddress, localAddress, bytesSent, bytesReceived);
+                        trailers, redirects, remoteAddress, localAddress, bytesSent, bytesReceived, proxy, connectCode);
             }
         });
     }

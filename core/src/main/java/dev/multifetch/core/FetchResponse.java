@@ -27,6 +27,8 @@ public final class FetchResponse {
     private final InetSocketAddress localAddress;
     private final long bytesSent;
     private final long bytesReceived;
+    private final String proxy;
+    private final int connectCode;
 
     /** Creates a response with the essentials (for adapters and tests). */
     public FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body,
@@ -39,20 +41,21 @@ public final class FetchResponse {
                          String effectiveUrl, Timings timings, int connects, Headers trailers, int redirects,
                          InetSocketAddress remoteAddress, InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
         this(status, reason, httpVersion, headers, body, effectiveUrl, timings, null, connects, trailers, redirects,
-                remoteAddress, localAddress, bytesSent, bytesReceived);
+                remoteAddress, localAddress, bytesSent, bytesReceived, null, 0);
     }
 
     /** Creates the response of a finished transfer, its timings still raw. */
     FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body, String effectiveUrl,
                   long[] timingNanos, int connects, Headers trailers, int redirects, InetSocketAddress remoteAddress,
-                  InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
+                  InetSocketAddress localAddress, long bytesSent, long bytesReceived, String proxy, int connectCode) {
         this(status, reason, httpVersion, headers, body, effectiveUrl, null, timingNanos, connects, trailers, redirects,
-                remoteAddress, localAddress, bytesSent, bytesReceived);
+                remoteAddress, localAddress, bytesSent, bytesReceived, proxy, connectCode);
     }
 
     private FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body, String effectiveUrl,
                           Timings timings, long[] timingNanos, int connects, Headers trailers, int redirects,
-                          InetSocketAddress remoteAddress, InetSocketAddress localAddress, long bytesSent, long bytesReceived) {
+                          InetSocketAddress remoteAddress, InetSocketAddress localAddress, long bytesSent, long bytesReceived,
+                          String proxy, int connectCode) {
         this.status = status;
         this.reason = reason;
         this.httpVersion = httpVersion;
@@ -68,6 +71,24 @@ public final class FetchResponse {
         this.localAddress = localAddress;
         this.bytesSent = bytesSent;
         this.bytesReceived = bytesReceived;
+        this.proxy = proxy;
+        this.connectCode = connectCode;
+    }
+
+    /**
+     * The proxy the final request went through, as {@code scheme://host:port} (never its
+     * credentials), or null when it went direct. libcurl: CURLINFO_USED_PROXY.
+     */
+    public String proxy() {
+        return proxy;
+    }
+
+    /**
+     * The status the proxy answered this transfer's CONNECT with; 0 when it made none (direct,
+     * forwarded, SOCKS, or a tunnel reused). libcurl: CURLINFO_HTTP_CONNECTCODE.
+     */
+    public int connectCode() {
+        return connectCode;
     }
 
     /** Trailer fields after a chunked body; empty otherwise. */

@@ -33,10 +33,22 @@ public final class RequestWriter {
 
     /** As {@link #encode(FetchRequest, Target, String, boolean)}, building in {@code scratch}: the result is an exact copy. */
     public static ByteBuffer encode(FetchRequest request, Target target, String userAgent, boolean headOnly, Scratch scratch) {
+        return encode(request, target, userAgent, headOnly, scratch, false, null);
+    }
+
+    /**
+     * As {@link #encode(FetchRequest, Target, String, boolean, Scratch)}, and when
+     * {@code forwarded} for an HTTP proxy that forwards it: the request-target in absolute form
+     * and {@code proxyAuthorization}, if not null, for the proxy. A user's
+     * {@code Proxy-Authorization} goes only to a forwarding proxy, and only when the engine has
+     * none of its own: never to an origin.
+     */
+    public static ByteBuffer encode(FetchRequest request, Target target, String userAgent, boolean headOnly, Scratch scratch,
+                                    boolean forwarded, String proxyAuthorization) {
         RequestBody body = request.body();
         byte[] inline = headOnly || body == null ? null : body.bytes();
         Scratch head = scratch.reset();
-        head.add(request.method()).add(' ').add(target.requestTarget()).add(" HTTP/1.1\r\n");
+        head.add(request.method()).add(' ').add(forwarded ? target.url() : target.requestTarget()).add(" HTTP/1.1\r\n");
         if (!request.headers().contains("Host")) {
             head.add("Host: ").add(target.hostHeader()).add("\r\n");
         }
@@ -52,9 +64,13 @@ public final class RequestWriter {
         for (Map.Entry<String, String> h : request.headers().entries()) {
             String name = h.getKey();
             if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
-                    && !name.equalsIgnoreCase("Expect")) {
+                    && !name.equalsIgnoreCase("Expect")
+                    && (!name.equalsIgnoreCase("Proxy-Authorization") || (forwarded && proxyAuthorization == null))) {
                 head.add(name).add(": ").add(h.getValue()).add("\r\n");
             }
+        }
+        if (proxyAuthorization != null) {
+            head.add("Proxy-Authorization: ").add(proxyAuthorization).add("\r\n");
         }
         if (body != null && body.length() < 0) {
             head.add("Transfer-Encoding: chunked\r\n");

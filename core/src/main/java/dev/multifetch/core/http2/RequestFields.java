@@ -57,7 +57,8 @@ public final class RequestFields {
 
     private static boolean sent(String name, String value) {
         return switch (name) {
-            case "host", "content-length", "expect" -> false;
+            // proxy-authorization is for a proxy: HTTP/2 here only ever goes to an origin
+            case "host", "content-length", "expect", "proxy-authorization" -> false;
             case "te" -> value.trim().equalsIgnoreCase("trailers");
             default -> !FieldRules.isConnectionSpecific(name);
         };

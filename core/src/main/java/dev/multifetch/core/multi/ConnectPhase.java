@@ -39,13 +39,25 @@ final class ConnectPhase {
         this.runner = runner;
     }
 
-    /** Starts a new connection for a transfer holding a slot: finds addresses, or starts a lookup. */
+    /**
+     * Starts a new connection for a transfer holding a slot: finds addresses, or starts a lookup.
+     * Through a proxy the connection goes to the proxy; for socks4 and socks5 the target's name is
+     * looked up first, so its address is vetted before the proxy is even connected to. The
+     * connect timeout counts from the first start of a hop (a reconnect after a proxy's 407 keeps it).
+     */
     boolean start(Run t) {
         MultiOptions options = multi.options();
-        multi.expire(t, Run.EXPIRE_CONNECT, multi.now() + connectTimeout(t, options).toNanos());
+        if (t.expiries[Run.EXPIRE_CONNECT] == null) {
+            multi.expire(t, Run.EXPIRE_CONNECT, multi.now() + connectTimeout(t, options).toNanos());
+        }
         String host = t.target.origin().host();
         int port = t.target.origin().port();
-        HostPort via = options.connectTo(host, port);
+        t.lookingUpTarget = t.route != null && t.route.engineResolvesTarget() && t.socksTarget == null;
+        if (t.route != null && !t.lookingUpTarget) {
+            host = t.route.proxy().host();
+            port = t.route.proxy().port();
+        }
+        HostPort via = t.route == null ? options.connectTo(host, port) : null;
         t.connectHost = via == null ? host : via.host();
         t.connectPort = via == null ? port : via.port();
         List<InetAddress> known = options.resolveOverride(t.connectHost, t.connectPort);
@@ -94,6 +106,9 @@ final class ConnectPhase {
         if (t.addresses == null || t.addresses.isEmpty()) {
             Exception cause = t.resolveError != null ? t.resolveError : new UnknownHostException(t.connectHost);
             runner.listen(t, l -> l.dnsFailed(t.transfer, t.connectHost, cause));
+            if (t.route != null && !t.lookingUpTarget) {
+                return runner.fail(t, ProxyPhase.unresolved(t, cause));
+            }
             String why = cause instanceof UnknownHostException ? "" : " (" + cause + ")";
             return runner.fail(t, FetchError.COULDNT_RESOLVE_HOST, "Could not resolve host: " + t.connectHost + why, cause);
         }
@@ -104,6 +119,9 @@ final class ConnectPhase {
     }
 
     private boolean addressesKnown(Run t, List<InetAddress> addresses) {
+        if (t.lookingUpTarget) {
+            return socksTargetKnown(t, addresses);
+        }
         t.addresses = addresses;
         t.namelookupNanos += multi.now() - t.hopStartNanos;
         boolean firstIsV6 = addresses.get(0) instanceof Inet6Address;
@@ -112,6 +130,35 @@ final class ConnectPhase {
         }
         runner.transition(t, TransferState.CONNECTING);
         return true;
+    }
+
+    /**
+     * The target of a socks4 or socks5 proxy resolved: the first address the policy allows
+     * (IPv4 only for socks4) is the one the proxy will be asked to reach; then the proxy's turn.
+     */
+    private boolean socksTargetKnown(Run t, List<InetAddress> addresses) {
+        boolean v4Only = t.route.proxy().type() == dev.multifetch.core.ProxyType.SOCKS4;
+        String denied = null;
+        for (InetAddress a : addresses) {
+            if (v4Only && !(a instanceof java.net.Inet4Address)) {
+                continue;
+            }
+            Verdict verdict = judge(t, new InetSocketAddress(a, t.connectPort));
+            if (verdict.allowed()) {
+                t.socksTarget = a;
+                t.lookingUpTarget = false;
+                return start(t);
+            }
+            String denial = a.getHostAddress() + " (" + verdict.reason() + ")";
+            denied = denied == null ? denial : denied + "; " + denial;
+        }
+        if (denied == null) {
+            return runner.fail(t, new dev.multifetch.core.ProxyException(dev.multifetch.core.ProxyError.RESOLVE_HOST,
+                    t.route.proxy().display(), 0, "SOCKS4 reaches IPv4 addresses only, and " + t.connectHost + " has none: "
+                    + addresses));
+        }
+        return runner.fail(t, FetchError.COULDNT_CONNECT, "denied by connect policy: " + t.connectHost + " port "
+                + t.connectPort + " (to be reached through " + t.route.proxy().display() + "): " + denied, null);
     }
 
     /** CONNECTING: checks the attempts in flight, starts more as the lanes free up, picks the winner. */
@@ -189,9 +236,12 @@ final class ConnectPhase {
         return null;
     }
 
+    /** The policy's verdict on an address: the proxy's (as a proxy) while connecting to one, else the target's. */
     private Verdict judge(Run t, InetSocketAddress address) {
         try {
-            Verdict v = multi.options().connectPolicy().check(t.connectHost, address);
+            Verdict v = t.route != null && !t.lookingUpTarget
+                    ? multi.options().connectPolicy().checkProxy(t.route.proxy(), address)
+                    : multi.options().connectPolicy().check(t.connectHost, address);
             return v == null ? Verdict.deny("the policy gave no verdict") : v;
         } catch (RuntimeException e) {
             return Verdict.deny("the policy threw " + e);
@@ -235,6 +285,8 @@ final class ConnectPhase {
         t.conn = winner;
         t.exchange = null;
         t.slotHeld = false;
+        t.proxyReady = false;
+        t.handshaking = null;
         winner.beginUse();
         t.connects++;
         t.connectNanos += multi.now() - t.hopStartNanos;
@@ -273,7 +325,7 @@ final class ConnectPhase {
     }
 
     private String failureMessage(Run t) {
-        String where = t.connectHost + " port " + t.connectPort;
+        String where = (t.route == null ? "" : "proxy ") + t.connectHost + " port " + t.connectPort;
         if (t.connectFailures == null && t.deniedReasons != null) {
             return "denied by connect policy: " + where + ": " + t.deniedReasons;
         }

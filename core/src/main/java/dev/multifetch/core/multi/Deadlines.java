@@ -28,6 +28,7 @@ final class Deadlines {
                 || t.state == TransferState.CONNECTING || t.state == TransferState.PROTOCONNECT)) {
             String phase = t.state == TransferState.RESOLVING ? "Resolving host " + t.connectHost
                     : t.state == TransferState.CONNECTING ? "Connecting to " + t.connectHost + " port " + t.connectPort
+                    : t.route != null && !t.proxyReady ? "Proxy handshake with " + t.route.proxy().display()
                     : "TLS handshake with " + t.target.origin().host();
             return "Connection timed out: " + phase + " took more than " + millis(now - t.startNanos) + " ms";
         }

@@ -76,7 +76,9 @@ final class Http1Exchange implements Exchange {
     void prepare(Run t) {
         FetchRequest hop = t.hop;
         boolean holdBody = hop.expectContinue() && !t.expectRetried && hop.body() != null && hop.body().length() != 0;
-        t.requestBytes = RequestWriter.encode(hop, t.target, multi.options().userAgent(), holdBody, scratch);
+        boolean forwarded = t.route != null && t.route.forwards();
+        t.requestBytes = RequestWriter.encode(hop, t.target, multi.options().userAgent(), holdBody, scratch, forwarded,
+                ProxyPhase.forwardedAuthorization(t));
         t.upload = RequestWriter.bodyFollows(hop, holdBody) ? new UploadPhase.Upload(hop.body()) : null;
         t.bodyHeld = holdBody;
     }

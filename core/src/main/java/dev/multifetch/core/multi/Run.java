@@ -95,6 +95,22 @@ public final class Run {
     boolean multiplexSetup;
     boolean h2Replayed;
     boolean forceHttp11;
+    /** The hop's proxy route, or null when it goes direct. */
+    dev.multifetch.core.proxy.ProxyRoute route;
+    /** The proxy handshake under way on a new connection (CONNECT or SOCKS), kept across a reconnect after a 407. */
+    dev.multifetch.core.proxy.Tunnel tunnel;
+    /** The TLS handshake under way on the connection: to an https proxy, or to the origin. */
+    dev.multifetch.core.tls.TlsTransport handshaking;
+    /** Whether the new connection's way through the proxy (its TLS and tunnel) is up. */
+    boolean proxyReady;
+    /** Whether the target's name is being looked up for a socks4 or socks5 proxy (before the proxy's). */
+    boolean lookingUpTarget;
+    /** The vetted address a socks4 or socks5 proxy is asked to reach. */
+    InetAddress socksTarget;
+    /** The status the proxy answered CONNECT with. libcurl: CURLINFO_HTTP_CONNECTCODE. */
+    int connectCode;
+    /** A forwarded request's Digest answer to the proxy's 407, sent once on the repeat. */
+    String proxyAuthorization;
 
     FetchException failure;
     FetchResponse response;
@@ -158,6 +174,7 @@ public final class Run {
         multiplexSetup = false;
         h2Replayed = false;
         forceHttp11 = false;
+        connectCode = 0;
         bytesSent = 0;
         bytesReceived = 0;
         lastReadNanos = 0;
@@ -201,6 +218,13 @@ public final class Run {
         otherFamily.clear();
         connectFailures = null;
         deniedReasons = null;
+        route = null;
+        tunnel = null;
+        handshaking = null;
+        proxyReady = false;
+        lookingUpTarget = false;
+        socksTarget = null;
+        proxyAuthorization = null;
     }
 
     /** The handle a body consumer resumes with; made on first use. */

@@ -32,21 +32,28 @@ final class TlsPhase {
         this.runner = runner;
     }
 
-    /** Moves the handshake on; true once it is done (state DO) or failed. */
-    boolean handshake(Run t) {
+    /**
+     * Moves the handshake with the origin, or with an https proxy when {@code toProxy}, on; true
+     * once it is done (for the origin: state DO) or failed, or to go on with the proxy's tunnel.
+     */
+    boolean handshake(Run t, boolean toProxy) {
         if (t.tlsTaskRunning) {
             return false;
         }
         Connection conn = t.conn;
-        TlsTransport tls = conn.transport() instanceof TlsTransport existing ? existing : begin(t, conn);
+        TlsTransport tls = t.handshaking != null ? t.handshaking : begin(t, conn, toProxy);
         TlsTransport.Step step;
         try {
             step = tls.handshake();
         } catch (IOException | RuntimeException e) {
-            return fail(t, e);
+            return fail(t, e, toProxy);
         }
         switch (step) {
             case DONE -> {
+                t.handshaking = null;
+                if (toProxy) {
+                    return true;
+                }
                 t.appconnectNanos += multi.now() - t.hopStartNanos;
                 javax.net.ssl.SSLSession session = tls.engine().getSession();
                 runner.listen(t, l -> l.tlsEnd(t.transfer, session.getProtocol(), session.getCipherSuite()));
@@ -61,16 +68,34 @@ final class TlsPhase {
         return false;
     }
 
-    private TlsTransport begin(Run t, Connection conn) {
-        TlsConfig config = t.hop.tls() != null ? t.hop.tls() : multi.options().tls();
-        runner.listen(t, l -> l.tlsStart(t.transfer));
-        List<String> alpn = switch (multi.http2().versionFor(t)) {
-            case HTTP_1_1 -> List.of("http/1.1");
-            case HTTP_2 -> List.of("h2", "http/1.1");
-            case HTTP_2_PRIOR_KNOWLEDGE -> List.of("h2");
-        };
-        TlsTransport tls = new TlsTransport(config.createEngine(t.target.origin().host(), t.target.origin().port(), alpn), conn.channel());
+    /**
+     * Layers TLS over what the connection has: the socket, or the way through a proxy. An https
+     * proxy is verified with the proxy's own settings and speaks HTTP/1.1.
+     */
+    private TlsTransport begin(Run t, Connection conn, boolean toProxy) {
+        TlsConfig config;
+        String host;
+        int port;
+        List<String> alpn;
+        if (toProxy) {
+            config = t.route.tls();
+            host = t.route.proxy().host();
+            port = t.route.proxy().port();
+            alpn = List.of("http/1.1");
+        } else {
+            config = t.hop.tls() != null ? t.hop.tls() : multi.options().tls();
+            host = t.target.origin().host();
+            port = t.target.origin().port();
+            runner.listen(t, l -> l.tlsStart(t.transfer));
+            alpn = switch (multi.http2().versionFor(t)) {
+                case HTTP_1_1 -> List.of("http/1.1");
+                case HTTP_2 -> List.of("h2", "http/1.1");
+                case HTTP_2_PRIOR_KNOWLEDGE -> List.of("h2");
+            };
+        }
+        TlsTransport tls = new TlsTransport(config.createEngine(host, port, alpn), conn.transport());
         conn.transport(tls);
+        t.handshaking = tls;
         return tls;
     }
 
@@ -91,15 +116,21 @@ final class TlsPhase {
         });
     }
 
-    private boolean fail(Run t, Exception e) {
-        runner.listen(t, l -> l.tlsFailed(t.transfer, e));
-        String host = t.target.origin().host();
+    private boolean fail(Run t, Exception e, boolean toProxy) {
+        String host = toProxy ? t.route.proxy().host() : t.target.origin().host();
+        String who = toProxy ? "proxy " + host : host;
+        if (toProxy) {
+            runner.listen(t, l -> l.proxyHandshakeFailed(t.transfer, t.route.proxy().display(), e));
+        } else {
+            runner.listen(t, l -> l.tlsFailed(t.transfer, e));
+        }
         CertificateException cert = certificateCause(e);
         if (cert != null) {
             return runner.fail(t, FetchError.PEER_FAILED_VERIFICATION,
-                    "SSL certificate problem for " + host + ": " + certificateReason(cert, host), e);
+                    "SSL certificate problem for " + who + ": " + certificateReason(cert, host), e);
         }
-        String why = e instanceof EOFException ? e.getMessage() : "TLS handshake with " + host + " failed: " + e.getMessage();
+        String why = e instanceof EOFException ? e.getMessage() + (toProxy ? " (" + who + ")" : "")
+                : "TLS handshake with " + who + " failed: " + e.getMessage();
         return runner.fail(t, FetchError.SSL_CONNECT_ERROR, why, e);
     }
 

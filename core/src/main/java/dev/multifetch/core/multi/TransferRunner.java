@@ -8,6 +8,8 @@ import dev.multifetch.core.PollAction;
 import dev.multifetch.core.TransferState;
 import dev.multifetch.core.FetchError;
 import dev.multifetch.core.FetchListener;
+import dev.multifetch.core.ProxyError;
+import dev.multifetch.core.ProxyException;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.http1.HttpException;
 import dev.multifetch.core.http1.PostRedirect;
@@ -38,12 +40,16 @@ final class TransferRunner {
     private final Http1Exchange http1;
     private final Http2Exchange http2;
     private final Deadlines deadlines;
+    private final Routes routes;
+    private final ProxyPhase proxyPhase;
 
     TransferRunner(MultiHandle multi) {
         this.multi = multi;
         this.deadlines = new Deadlines(multi);
+        this.routes = new Routes(multi.options().proxy());
         this.connectPhase = new ConnectPhase(multi, this);
         this.tlsPhase = new TlsPhase(multi, this);
+        this.proxyPhase = new ProxyPhase(multi, this, tlsPhase);
         this.http1 = new Http1Exchange(multi, this);
         this.http2 = new Http2Exchange(multi, this);
     }
@@ -123,12 +129,24 @@ final class TransferRunner {
         }
         t.hopStartNanos = t.startNanos;
         t.firstUrl = t.target.url();
-        t.origin = originOf(t.target, t.hop);
         transition(t, TransferState.SETUP);
         return true;
     }
 
+    /** Picks the hop's route (direct or through which proxy) and pool key; the policy judges a proxied target now. */
     private boolean setup(Run t) {
+        HttpVersion asked = t.hop.httpVersion() != null ? t.hop.httpVersion() : multi.options().httpVersion();
+        try {
+            t.route = routes.route(t.target, t.hop, asked);
+        } catch (RuntimeException e) {
+            return fail(t, new ProxyException(FetchError.PROXY, ProxyError.CONFIGURATION, null, 0,
+                    "choosing a proxy for " + t.target.url() + " failed: the ProxySelector threw " + e, e));
+        }
+        t.origin = Routes.key(t.target, t.hop, t.route);
+        String denied = t.route == null ? null : proxyPhase.targetDenied(t);
+        if (denied != null) {
+            return fail(t, FetchError.COULDNT_CONNECT, denied, null);
+        }
         transition(t, TransferState.CONNECT);
         return true;
     }
@@ -141,6 +159,8 @@ final class TransferRunner {
         if (t.conn == null) {
             return connectPhase.start(t);
         }
+        t.tunnel = null;
+        t.proxyReady = true;
         long picked = Math.max(1000, multi.now() - t.hopStartNanos);
         t.namelookupNanos += picked;
         t.connectNanos += picked;
@@ -154,12 +174,6 @@ final class TransferRunner {
         listen(t, l -> l.connectionAcquired(t.transfer, id, true));
         transition(t, TransferState.DO);
         return true;
-    }
-
-    /** The pool key: the URL's origin, and for https a request's own TLS settings if it has any. */
-    private static dev.multifetch.core.connection.Origin originOf(Target target, FetchRequest hop) {
-        boolean ownTls = target.origin().scheme().equals("https") && hop.tls() != null;
-        return ownTls ? target.origin().withTls(hop.tls()) : target.origin();
     }
 
     /**
@@ -250,12 +264,16 @@ final class TransferRunner {
         }
     }
 
+    /** PROTOCONNECT: the way through a proxy first, if any, then TLS for https. */
     private boolean protoconnect(Run t) {
+        if (t.route != null && !t.proxyReady) {
+            return proxyPhase.handshake(t);
+        }
         if (!t.target.origin().scheme().equals("https")) {
             multi.cancelExpire(t, Run.EXPIRE_CONNECT);
             return protocolReady(t, null);
         }
-        return tlsPhase.handshake(t);
+        return tlsPhase.handshake(t, false);
     }
 
     private boolean done(Run t) {
@@ -263,8 +281,9 @@ final class TransferRunner {
             fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
         }
         if (t.failure == null) {
-            if (t.redirectLocation != null || t.retryWithoutExpect) {
-                return nextHop(t);
+            String proxyAnswer = proxyPhase.forwardedChallengeAnswer(t);
+            if (t.redirectLocation != null || t.retryWithoutExpect || proxyAnswer != null) {
+                return nextHop(t, proxyAnswer);
             }
             finishResponse(t);
             if (t.listenerFailure != null && t.failure == null) {
@@ -300,7 +319,8 @@ final class TransferRunner {
         t.totalNanos = multi.now() - t.startNanos;
         byte[] body = t.collector == null ? new byte[0] : t.collector.toByteArray();
         t.response = ApiAccess.get().response(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timingNanos(),
-                t.connects, p.trailers(), t.redirects, t.remoteAddress, t.localAddress, t.bytesSent, t.bytesReceived);
+                t.connects, p.trailers(), t.redirects, t.remoteAddress, t.localAddress, t.bytesSent, t.bytesReceived,
+                t.route == null ? null : t.route.proxy().display(), t.connectCode);
         t.parser = null;
         t.collector = null;
         t.decoder = null;
@@ -308,10 +328,11 @@ final class TransferRunner {
 
     /**
      * Follows a redirect, or repeats a request whose {@code Expect: 100-continue} the server
-     * refused with 417: the method and body as curl chooses them, credentials dropped across
-     * origins, the connection reused when it can be. libcurl: Curl_follow().
+     * refused with 417, or repeats a forwarded request with {@code proxyAnswer} to the proxy's
+     * 407: the method and body as curl chooses them, credentials dropped across origins, the
+     * connection reused when it can be. libcurl: Curl_follow().
      */
-    private boolean nextHop(Run t) {
+    private boolean nextHop(Run t, String proxyAnswer) {
         FetchRequest hop = t.hop;
         String next = t.target.url();
         String method = hop.method();
@@ -334,7 +355,7 @@ final class TransferRunner {
             // curl compares with the first URL of the transfer, not the previous hop
             dropCredentials = !hop.unrestrictedAuth() && Redirects.crossOrigin(t.firstUrl, next);
             t.redirects++;
-        } else {
+        } else if (proxyAnswer == null) {
             t.expectRetried = true;
         }
         Target target;
@@ -345,11 +366,14 @@ final class TransferRunner {
         }
         t.exchange.release(t, t.exchange.progress(t).connectionReusable());
         t.exchange = null;
-        t.hop = t.redirectLocation == null ? ApiAccess.get().withoutExpectContinue(hop)
-                : ApiAccess.get().redirected(hop, next, method, dropBody, dropCredentials ? List.of() : ApiAccess.get().credentials(t.request()));
+        if (t.redirectLocation != null) {
+            t.hop = ApiAccess.get().redirected(hop, next, method, dropBody, dropCredentials ? List.of() : ApiAccess.get().credentials(t.request()));
+        } else if (proxyAnswer == null) {
+            t.hop = ApiAccess.get().withoutExpectContinue(hop);
+        }
         t.target = target;
-        t.origin = originOf(target, t.hop);
         t.resetForHop();
+        t.proxyAuthorization = proxyAnswer;
         long now = multi.now();
         t.hopStartNanos = now;
         t.redirectNanos = now - t.startNanos;
@@ -427,8 +451,13 @@ final class TransferRunner {
      * place in the queue given up. The transfer moves to DONE; running it on posts the message.
      */
     boolean fail(Run t, FetchError error, String message, Throwable cause) {
+        return fail(t, new FetchException(error, message, cause));
+    }
+
+    /** Ends a transfer with {@code failure} (unless it failed already), as {@link #fail(Run, FetchError, String, Throwable)}. */
+    boolean fail(Run t, FetchException failure) {
         if (t.failure == null) {
-            t.failure = new FetchException(error, message, cause);
+            t.failure = failure;
         }
         releaseResources(t);
         transition(t, TransferState.DONE);

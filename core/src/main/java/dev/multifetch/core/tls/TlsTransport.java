@@ -1,5 +1,6 @@
 package dev.multifetch.core.tls;
 
+import dev.multifetch.core.connection.PlainTransport;
 import dev.multifetch.core.connection.Transport;
 import java.io.EOFException;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class TlsTransport implements Transport {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SSLEngine engine;
-    private final SocketChannel channel;
+    private final Transport below;
     private ByteBuffer netIn;
     private final ByteBuffer netOut;
     private ByteBuffer appIn;
@@ -46,8 +47,16 @@ public final class TlsTransport implements Transport {
 
     /** TLS on {@code channel} with a client-mode {@code engine}. */
     public TlsTransport(SSLEngine engine, SocketChannel channel) {
+        this(engine, new PlainTransport(channel));
+    }
+
+    /**
+     * TLS over {@code below}: the socket, or another TLS session (an origin's TLS inside an
+     * https proxy's).
+     */
+    public TlsTransport(SSLEngine engine, Transport below) {
         this.engine = engine;
-        this.channel = channel;
+        this.below = below;
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet);
         this.netOut = ByteBuffer.allocate(packet).flip();
@@ -192,16 +201,16 @@ public final class TlsTransport implements Transport {
     @Override
     public boolean flush() throws IOException {
         while (netOut.hasRemaining()) {
-            if (channel.write(netOut) == 0) {
+            if (below.write(netOut) == 0) {
                 return false;
             }
         }
-        return true;
+        return below.flush();
     }
 
     @Override
     public boolean hasBufferedInput() {
-        return appIn.position() > 0 || (netIn.position() > 0 && !netInIncomplete);
+        return appIn.position() > 0 || (netIn.position() > 0 && !netInIncomplete) || below.hasBufferedInput();
     }
 
     @Override
@@ -252,7 +261,7 @@ public final class TlsTransport implements Transport {
 
     /** Reads from the socket into the inbound buffer: the count, 0 if nothing now, -1 at the end. */
     private int fill() throws IOException {
-        int n = channel.read(netIn);
+        int n = below.read(netIn);
         if (n > 0) {
             netInIncomplete = false;
         }

@@ -214,7 +214,7 @@ class ProxyRoutingTests {
     void aForwardedRequestAnsweredWithADigestChallengeIsRepeatedOnceWithTheAnswer() throws Exception {
         proxy.dispatcher((i, r) -> r.header("Proxy-Authorization").orElse("").startsWith("Digest")
                 ? ok("in")
-                : script().sendResponse(407, Map.of("Proxy-Authenticate",
+                : script().sendResponse(407, Map.of("Content-Length", "4", "Proxy-Authenticate",
                         "Digest realm=\"proxy\", nonce=\"abc123\", qop=\"auth\", algorithm=MD5"), "who?"));
         FetchEngine engine = engine(MultiOptions.builder().proxy("http://alice:wonder@127.0.0.1:" + proxy.port()));
 

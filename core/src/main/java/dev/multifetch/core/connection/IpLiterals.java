@@ -13,7 +13,9 @@ public final class IpLiterals {
     public static InetAddress address(String host) {
         try {
             if (host.indexOf(':') >= 0) {
-                return InetAddress.getByName(host);
+                // only text an IPv6 literal can be: anything else would make getByName look the name up
+                boolean literal = host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+                return literal ? InetAddress.getByName(host) : null;
             }
             String[] parts = host.split("\\.", -1);
             if (parts.length != 4) {

@@ -14,7 +14,9 @@ public final class IpLiterals {
         try {
             if (host.indexOf(':') >= 0) {
                 // only text an IPv6 literal can be: anything else would make getByName look the name up
-                boolean literal = host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+                int scope = host.indexOf('%');
+                boolean literal = (scope < 0 ? host : host.substring(0, scope)).chars()
+                        .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
                 return literal ? InetAddress.getByName(host) : null;
             }
             String[] parts = host.split("\\.", -1);

@@ -80,23 +80,24 @@ final class ProxyPhase {
     boolean handshake(Run t) {
         ProxyRoute route = t.route;
         Connection conn = t.conn;
-        if (route.proxyTls() && (t.handshaking != null || !(conn.transport() instanceof TlsTransport))) {
-            if (t.handshaking == null) {
-                runner.listen(t, l -> l.proxyHandshakeStart(t.transfer, route.proxy().display()));
-            }
+        boolean proxyTlsUp = conn.transport() instanceof TlsTransport && t.handshaking == null;
+        if (t.tunnel == null && t.handshaking == null && !proxyTlsUp) {
+            runner.listen(t, l -> l.proxyHandshakeStart(t.transfer, route.proxy().display()));
+        }
+        if (route.proxyTls() && !proxyTlsUp) {
             return tlsPhase.handshake(t, true);
         }
         if (route.forwards()) {
             return ready(t, 0);
         }
         if (t.tunnel == null) {
-            if (!route.proxyTls()) {
-                runner.listen(t, l -> l.proxyHandshakeStart(t.transfer, route.proxy().display()));
-            }
             try {
                 t.tunnel = newTunnel(t, route.proxy());
             } catch (ProxyException e) {
                 return failed(t, e);
+            } catch (IllegalArgumentException e) {
+                return failed(t, new ProxyException(FetchError.PROXY, ProxyError.CONFIGURATION, route.proxy().display(), 0,
+                        "cannot ask proxy " + route.proxy().display() + " for " + t.target.origin().host() + ": " + e.getMessage(), e));
             }
         }
         Tunnel.Step step;

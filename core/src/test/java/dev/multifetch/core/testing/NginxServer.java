@@ -218,12 +218,7 @@ public final class NginxServer implements AutoCloseable {
                 identity.writePem(directory.resolve("chain.pem"), directory.resolve("key.pem"));
             }
             ServerProcess process = ServerProcess.start(directory, port -> {
-                Path conf = directory.resolve("nginx.conf");
-                try {
-                    Files.writeString(conf, configuration(directory, port, identity != null), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + conf, e);
-                }
+                Path conf = ServerProcess.write(directory.resolve("nginx.conf"), configuration(directory, port, identity != null));
                 return List.of(binary.toString(), "-p", directory + "/", "-c", conf.toString(), "-e", "stderr");
             });
             return new NginxServer(process, mode, identity, htdocs);

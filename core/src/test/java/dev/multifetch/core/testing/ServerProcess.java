@@ -16,7 +16,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server binary run as a child process by a test, in a temporary directory of its own that
@@ -52,6 +54,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Whether the tests run as root: then servers that drop privileges must be told to whom. */
+    static boolean runsAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
     /**
      * The executable called {@code name}, looked for in the system's sbin and bin directories and
      * then on PATH.
@@ -78,16 +85,26 @@ final class ServerProcess implements AutoCloseable {
      *     early (other than for a port taken meanwhile) or does not listen within {@link #WAIT}
      */
     static ServerProcess start(Path directory, IntFunction<List<String>> commandForPort) {
+        return start(directory, server -> server.stderr().contains("Address already in use"), commandForPort);
+    }
+
+    /**
+     * As {@link #start(Path, IntFunction)}, for a server that says its port was taken otherwise than
+     * with "Address already in use" on stderr: {@code portTaken} tells, from the exited server's
+     * output, whether to try another port.
+     */
+    static ServerProcess start(Path directory, Predicate<ServerProcess> portTaken, IntFunction<List<String>> commandForPort) {
         try {
-            return startOnFreePort(directory, commandForPort);
+            return startOnFreePort(directory, portTaken, commandForPort);
         } catch (RuntimeException e) {
             delete(directory);
             throw e;
         }
     }
 
-    private static ServerProcess startOnFreePort(Path directory, IntFunction<List<String>> commandForPort) {
-        IllegalStateException portTaken = null;
+    private static ServerProcess startOnFreePort(Path directory, Predicate<ServerProcess> portTaken,
+                                                 IntFunction<List<String>> commandForPort) {
+        IllegalStateException lastTaken = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             int port = freePort();
             List<String> command = commandForPort.apply(port);
@@ -97,13 +114,22 @@ final class ServerProcess implements AutoCloseable {
                 return server;
             } catch (IllegalStateException e) {
                 server.close();
-                if (!server.stderr().contains("Address already in use")) {
+                if (!portTaken.test(server)) {
                     throw e;
                 }
-                portTaken = e;
+                lastTaken = e;
             }
         }
-        throw portTaken;
+        throw lastTaken;
+    }
+
+    /** Writes {@code text} to {@code file} as UTF-8, such as a configuration; returns the file. */
+    static Path write(Path file, String text) {
+        try {
+            return Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     /** The port the server listens on. */
@@ -118,12 +144,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** What the server wrote to stderr so far. */
     String stderr() {
-        return read(directory.resolve("stderr"));
+        return file("stderr");
     }
 
     /** What the server wrote to stdout so far. */
     String stdout() {
-        return read(directory.resolve("stdout"));
+        return file("stdout");
+    }
+
+    /** What the server wrote so far to the file {@code name} in its directory, such as a log; empty if there is none. */
+    String file(String name) {
+        return read(directory.resolve(name));
     }
 
     /** The last lines of stderr, for failure messages. */
@@ -132,17 +163,61 @@ final class ServerProcess implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
-    /** Stops the server (SIGTERM, then SIGKILL if it lingers) and waits for it; the directory stays. */
+    /** The server's process and the live processes it started (forked workers, helpers), for checks that none outlives it. */
+    List<ProcessHandle> processes() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+    }
+
+    /**
+     * Stops the server (SIGTERM, then SIGKILL if it lingers) and waits for it, then does the same
+     * for any process it started that outlived it; the directory stays.
+     */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<ProcessHandle> started = process.descendants().toList();
+        stop(process.toHandle(), false);
+        started.forEach(child -> stop(child, false));
+    }
+
+    /**
+     * Kills the server and every process it started at once (SIGKILL) and waits for them: for
+     * servers whose orderly shutdown takes seconds and saves nothing a test needs.
+     */
+    void kill() {
+        List<ProcessHandle> tree = processes();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(p -> stop(p, true));
+    }
+
+    private static void stop(ProcessHandle process, boolean forcibly) {
+        boolean asked = forcibly ? process.destroyForcibly() : process.destroy();
+        if (asked && !exits(process)) {
             process.destroyForcibly();
+            exits(process);
+        }
+    }
+
+    /**
+     * Whether {@code process} still runs: alive and not a zombie. A killed child of a killed server
+     * is a zombie until init reaps it, which may take a second or two, yet it holds nothing more.
+     */
+    static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        String stat = read(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        // "pid (comm) S …": the state follows the last ')', as comm may hold one; no such file off Linux
+        int state = stat.lastIndexOf(')') + 2;
+        return state < 2 || state >= stat.length() ? process.isAlive() : stat.charAt(state) != 'Z';
+    }
+
+    /** Waits up to {@link Fetches#WAIT}, polling every 10 ms, for {@code process} to stop {@link #running}; true if it did. */
+    private static boolean exits(ProcessHandle process) {
+        try {
+            Fetches.eventually().until(() -> !running(process));
+            return true;
+        } catch (ConditionTimeoutException lingers) {
+            return false;
         }
     }
 

@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multifetch.core.testing.FakeDns;
 import dev.multifetch.core.testing.Loopback;
+import dev.multifetch.core.testing.Policies;
 import dev.multifetch.core.testing.ScriptedServer;
 import dev.multifetch.core.testing.ScriptedServer.RecordedRequest;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -174,17 +174,7 @@ class ProxyRoutingTests {
 
     @Test
     void aLiteralTargetIsJudgedByItsAddressAndANamedOneByWhetherTheProxyMayResolveIt() {
-        ConnectPolicy noLoopbackTargets = new ConnectPolicy() {
-            @Override
-            public Verdict check(String host, InetSocketAddress address) {
-                return address.getAddress().isLoopbackAddress() ? Verdict.deny("loopback") : Verdict.ALLOW;
-            }
-
-            @Override
-            public Verdict checkProxy(ProxyConfig p, InetSocketAddress address) {
-                return Verdict.ALLOW;
-            }
-        };
+        ConnectPolicy noLoopbackTargets = Policies.noLoopbackTargets("loopback");
         FetchEngine engine = engine(MultiOptions.builder().connectPolicy(noLoopbackTargets).proxy(proxyUrl()));
 
         FetchException literal = fails(engine.fetch(FetchRequest.get("http://127.0.0.1:9/")));

@@ -14,12 +14,15 @@
 #                                      connection (--only-pause-impact: just that)
 #   benchmarks/run.sh --only-jmh       just the microbenchmarks (--only-jfr: just the profile)
 #   benchmarks/run.sh --scenarios h2   the HTTP/2 and TLS scenarios (h2c-small h2c-small-4x32
-#                                      h2-tls-small https-small; "all": these and the six above)
+#                                      h2-tls-small https-small)
+#   benchmarks/run.sh --scenarios proxy  proxy-small (small through a local tinyproxy) beside small
+#                                      (direct); "all": every scenario, these included
 #
 # Installs nginx and wrk from Debian when missing (as root), h2load and openssl for the HTTP/2
-# and TLS scenarios, and gcc and libcurl4-openssl-dev for the libcurl contestant
-# (benchmarks/curl/curl_load.c). Every load is bounded in requests and in
-# seconds; nginx and the slow server run from a temporary directory and stop with the script.
+# and TLS scenarios, tinyproxy (tinyproxy-bin) for the proxy scenario, and gcc and
+# libcurl4-openssl-dev for the libcurl contestant (benchmarks/curl/curl_load.c). Every load is
+# bounded in requests and in seconds; nginx, tinyproxy and the slow server run from a temporary
+# directory and stop with the script.
 # nginx runs ONE worker process: on a 2-core machine that leaves the other core to the client
 # under test, so a client's cost shows up as lost throughput instead of being hidden by a second
 # nginx worker competing for the same cores. Set NGINX_WORKERS=auto to change it.
@@ -36,6 +39,7 @@ PAUSE_IMPACT=0
 LOADS=1
 H1_SCENARIOS="small medium large wide origins scale"
 H2_SCENARIOS="h2c-small h2c-small-4x32 h2-tls-small https-small"
+PROXY_SCENARIOS="proxy-small"
 SCENARIOS="$H1_SCENARIOS"
 # the clients of each kind of scenario unless --clients names them; a client that cannot run a
 # scenario sits it out (see sits_out)
@@ -52,11 +56,13 @@ H2C_PORT="${H2C_PORT:-28082}"
 H2C32_PORT="${H2C32_PORT:-28083}"
 H2_TLS_PORT="${H2_TLS_PORT:-28443}"
 TLS_PORT="${TLS_PORT:-28444}"
+PROXY_PORT="${PROXY_PORT:-28085}"
 NGINX_WORKERS="${NGINX_WORKERS:-1}"
 OUT=""
 
 usage() {
-    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+    # the comment block at the top of this file, up to its first line of code
+    awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
     exit 2
 }
 
@@ -81,7 +87,9 @@ done
 
 case "$SCENARIOS" in
     h2) SCENARIOS="$H2_SCENARIOS" ;;
-    all) SCENARIOS="$H1_SCENARIOS $H2_SCENARIOS" ;;
+    # the direct figure beside the proxied one, measured in the same rounds
+    proxy) SCENARIOS="small $PROXY_SCENARIOS" ;;
+    all) SCENARIOS="$H1_SCENARIOS $H2_SCENARIOS $PROXY_SCENARIOS" ;;
 esac
 
 OUT="${OUT:-$ROOT/benchmarks/target/bench-$(date +%Y%m%d-%H%M%S)}"
@@ -102,6 +110,18 @@ wants_h2() {
         is_h2_scenario "$name" && return 0
     done
     return 1
+}
+
+# Whether a scenario to run (or to profile with --jfr) goes through the proxy.
+wants_proxy() {
+    local names="$SCENARIOS"
+    [ "$JFR" = 1 ] && names+=" ${JFR_SCENARIOS:-small}"
+    case " $names " in *" proxy-"*) return 0 ;; *) return 1 ;; esac
+}
+
+# The forward proxy a scenario's requests go through, or nothing for a direct one.
+proxy_url() {
+    case "$1" in proxy-*) echo "http://127.0.0.1:$PROXY_PORT" ;; esac
 }
 
 # The contestants of a scenario: --clients, else the default list of its kind.
@@ -127,9 +147,11 @@ wants_curl() {
 # Whether a client cannot run a scenario: libcurl's driver speaks cleartext HTTP/1.1 only, the
 # JDK's client has no h2c with prior knowledge, multifetch-h1 is the baseline of the two
 # one-connection h2 scenarios only, and wrk (HTTP/1.1) and h2load (HTTP/2) are each the ceiling
-# of their own kind; wrk cannot spread over origins.
+# of their own kind; wrk cannot spread over origins. Reactor Netty's HTTP proxy always tunnels
+# (CONNECT), even for http://: not comparable with forwarding, so it sits out the proxy scenario.
 sits_out() {
     case "$1:$2" in
+        reactor-netty:proxy-*) return 0 ;;
         libcurl:h2*|libcurl:https*) return 0 ;;
         jdk:h2c-*) return 0 ;;
         multifetch-h1:h2c-small|multifetch-h1:h2-tls-small) return 1 ;;
@@ -148,6 +170,9 @@ install_tools() {
     if wants_h2; then
         command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
         command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    fi
+    if wants_proxy; then
+        command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy-bin)
     fi
     if wants_curl; then
         command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
@@ -203,6 +228,7 @@ scenario() {
         h2c-small-4x32) echo "/1k $H2C32_PORT 1024 128 $n --protocol h2 --per-host 4 --streams 32" ;;
         h2-tls-small)   echo "/1k $H2_TLS_PORT 1024 100 $n --protocol h2 --per-host 1 --streams 100 --trust-pem $WORK/cert.pem" ;;
         https-small)    echo "/1k $TLS_PORT 1024 64 $n --protocol h1 --trust-pem $WORK/cert.pem" ;;
+        proxy-small)    echo "/1k $PORT 1024 64 $n --proxy $(proxy_url "$1")" ;;
         *) echo "unknown scenario: $1" >&2; exit 2 ;;
     esac
 }
@@ -216,9 +242,14 @@ scheme() {
 
 # Driver arguments that change a scenario for one client, after the scenario's own (the last
 # value of an argument wins): multifetch-h1 runs the one-connection h2 scenarios over HTTP/1.1 on
-# $H1_CONNECTIONS connections, against nginx's HTTP/1.1 listener of the same scheme.
+# $H1_CONNECTIONS connections, against nginx's HTTP/1.1 listener of the same scheme. tinyproxy
+# closes every connection after one response without a "Connection: close": Apache, Jetty and
+# OkHttp (retries off) would send their next request on the closed connection and fail it, so
+# through the proxy they send "Connection: close" themselves, as their users would have to.
+# multifetch, libcurl and the JDK notice the closed connection, or retry on a new one, unaided.
 client_args() {
     case "$1:$2" in
+        apache:proxy-*|jetty:proxy-*|okhttp:proxy-*) echo "--connection-close 1" ;;
         multifetch-h1:h2c-small) echo "--url http://127.0.0.1:$PORT/1k --protocol h1 --per-host $H1_CONNECTIONS" ;;
         multifetch-h1:h2-tls-small) echo "--url https://127.0.0.1:$TLS_PORT/1k --protocol h1 --per-host $H1_CONNECTIONS" ;;
     esac
@@ -226,7 +257,7 @@ client_args() {
 
 require_free_port() {
     if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-        echo "127.0.0.1:$1 is already taken by another process; set PORT, ORIGINS_PORT or SLOW_PORT" >&2
+        echo "127.0.0.1:$1 is already taken by another process; set PORT, ORIGINS_PORT, SLOW_PORT or PROXY_PORT (see the README)" >&2
         exit 1
     fi
 }
@@ -349,6 +380,32 @@ EOF
     fi
 }
 
+# tinyproxy 1.11, one process (a thread per connection), forwarding plain http. It serves one
+# request per client connection and opens a new connection to nginx for each: through it every
+# request costs two TCP connects, whatever the client does.
+start_tinyproxy() {
+    require_free_port "$PROXY_PORT"
+    {
+        echo "Port $PROXY_PORT"
+        echo "Listen 127.0.0.1"
+        echo "Allow 127.0.0.1"
+        echo "MaxClients 1000"
+        echo "Timeout 60"
+        echo "DisableViaHeader Yes"
+        echo "LogLevel Critical"
+        # as root it needs an account to drop to; as another user it stays that user
+        if [ "$(id -u)" = 0 ]; then
+            echo "User nobody"
+            echo "Group nogroup"
+        fi
+    } > "$WORK/tinyproxy.conf"
+    tinyproxy -d -c "$WORK/tinyproxy.conf" > "$OUT/tinyproxy.log" 2>&1 &
+    TINYPROXY_PID=$!
+    wait_for_port "$PROXY_PORT"
+    kill -0 "$TINYPROXY_PID" 2>/dev/null || { echo "tinyproxy did not start; see $OUT/tinyproxy.log" >&2; exit 1; }
+    log "$(tinyproxy -v 2>&1 | head -1) on 127.0.0.1:$PROXY_PORT (pid $TINYPROXY_PID)"
+}
+
 start_slow_server() {
     require_free_port "$SLOW_PORT"
     java -Xms1g -Xmx1g -cp "$CP" dev.multifetch.bench.SlowServer --port "$SLOW_PORT" --hold-ms 1000 \
@@ -361,16 +418,18 @@ start_slow_server() {
 cleanup() {
     [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null || true
     [ -n "${SLOW_PID:-}" ] && kill "$SLOW_PID" 2>/dev/null || true
+    [ -n "${TINYPROXY_PID:-}" ] && kill "$TINYPROXY_PID" 2>/dev/null || true
     wait 2>/dev/null || true
     [ -n "${WORK:-}" ] && rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# Process ids of the servers (nginx master and workers, slow server), comma-separated.
+# Process ids of the servers (nginx master and workers, slow server, tinyproxy), comma-separated.
 server_pids() {
     local pids="${NGINX_PID:-}"
     [ -n "${NGINX_PID:-}" ] && pids+=",$(pgrep -P "$NGINX_PID" | paste -sd, -)"
     [ -n "${SLOW_PID:-}" ] && pids+=",$SLOW_PID"
+    [ -n "${TINYPROXY_PID:-}" ] && pids+=",$TINYPROXY_PID"
     echo "${pids#,}"
 }
 
@@ -432,23 +491,39 @@ tool_costs() {
                 (u + s) / r * 1000, m / 1024, other / (w / 1000) }'
 }
 
+# wrk, one thread, the scenario's connections, for its measured seconds. Through a proxy it sends
+# the absolute URL to the proxy (forwarding); tinyproxy closes each connection after its response
+# and wrk meets that close on its next read, counted as a read error: not a failure there.
 run_wrk() {
     local name=$1 round=$2 path port bytes conc requests warm secs wsecs
     read -r path port bytes conc requests warm secs wsecs _ <<<"$(scenario "$name")"
     local lua="$OUT/report.lua" timing="$OUT/wrk-time.txt" json
-    cat > "$lua" <<'EOF'
+    local url proxy
+    url="$(scheme "$name")://127.0.0.1:$port$path"
+    proxy="$(proxy_url "$name")"
+    {
+        if [ -n "$proxy" ]; then
+            echo "wrk.path = \"$url\""
+            echo "wrk.headers[\"Host\"] = \"127.0.0.1:$port\""
+            echo "closes_are_errors = false"
+            url="$proxy/"
+        else
+            echo "closes_are_errors = true"
+        fi
+        cat <<'EOF'
 done = function(summary, latency, requests)
   local e = summary.errors
-  local failed = e.connect + e.read + e.write + e.status + e.timeout
+  local failed = e.connect + (closes_are_errors and e.read or 0) + e.write + e.status + e.timeout
   local s = summary.duration / 1e6
   io.write(string.format('{"requests":%d,"ok":%d,"errors":%d,"seconds":%.3f,"rps":%.0f,"p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f}\n',
     summary.requests, summary.requests - failed, failed, s, (summary.requests - failed) / s,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000))
 end
 EOF
+    } > "$lua"
     [ "$name" = scale ] && secs=3
     if ! run_tool "$OUT/wrk-$name-$round.out" "$timing" $((secs + 30)) \
-            wrk -t1 -c"$conc" -d"${secs}s" --timeout 5s -s "$lua" "$(scheme "$name")://127.0.0.1:$port$path"; then
+            wrk -t1 -c"$conc" -d"${secs}s" --timeout 5s -s "$lua" "$url"; then
         log "wrk $name round $round failed; see $OUT/wrk-$name-$round.out"
         return 0
     fi
@@ -547,6 +622,7 @@ run_loads() {
     ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
     start_nginx
     case " $SCENARIOS " in *" scale "*) start_slow_server ;; esac
+    wants_proxy && start_tinyproxy
     for round in $(seq 1 "$ROUNDS"); do
         for name in $SCENARIOS; do
             # the ceiling first in the list; rotate the order every round so no client always runs
@@ -603,6 +679,9 @@ if [ "$LOADS" = 1 ]; then
 fi
 if [ "$JFR" = 1 ]; then
     [ -n "${NGINX_PID:-}" ] || { ulimit -n 65536 2>/dev/null || true; start_nginx; }
+    if wants_proxy && [ -z "${TINYPROXY_PID:-}" ]; then
+        start_tinyproxy
+    fi
     run_jfr
 fi
 [ "$JMH" = 1 ] && run_jmh

@@ -21,7 +21,10 @@
  *   ./curl_load --url http://127.0.0.1:28080/1k --requests 200000 --warmup 50000 \
  *       --concurrency 64 --seconds 10 --warmup-seconds 5 --expect-bytes 1024 \
  *       [--per-host 2 --origins 100] [--scenario small --round 1] [--server-pids 12,13] \
- *       [--probe http://127.0.0.1:28090/stats]
+ *       [--probe http://127.0.0.1:28090/stats] [--proxy http://127.0.0.1:28085]
+ *
+ * With --proxy every request goes through that HTTP proxy (CURLOPT_PROXY): plain http is
+ * forwarded in absolute form over connections to the proxy, no CONNECT tunnel.
  *
  * Output on stdout: one JSON line (LoadDriver's fields: alloc_b_per_req is left out, as for wrk)
  * and one Markdown row; everything else goes to stderr. Linux only (epoll, /proc), glibc 2.33+
@@ -52,7 +55,7 @@
 
 /* ------------------------------------------------------------------ arguments */
 
-static const char *url_arg, *scenario = "adhoc", *server_pids = "", *probe_url = "";
+static const char *url_arg, *scenario = "adhoc", *server_pids = "", *probe_url = "", *proxy_url = "";
 static long requests = 100000, warmup = -1, concurrency = 64, seconds = 10, warmup_seconds = 5;
 static long expect_bytes = -1, per_host = 0, origins = 1, round_no = 1;
 
@@ -80,6 +83,7 @@ static void parse_args(int argc, char **argv)
         else if (!strcmp(n, "scenario")) scenario = v;
         else if (!strcmp(n, "server-pids")) server_pids = v;
         else if (!strcmp(n, "probe")) probe_url = v;
+        else if (!strcmp(n, "proxy")) proxy_url = v;
         else if (!strcmp(n, "requests")) requests = number(n, v);
         else if (!strcmp(n, "warmup")) warmup = number(n, v);
         else if (!strcmp(n, "concurrency")) concurrency = number(n, v);
@@ -281,6 +285,7 @@ static struct chain *chain_at(long i)
         curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, c);
         curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
         curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
+        if (proxy_url[0]) curl_easy_setopt(c->easy, CURLOPT_PROXY, proxy_url);
     }
     return &chains[i];
 }
@@ -509,8 +514,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "curl_load: out of memory\n");
         return 1;
     }
-    fprintf(stderr, "%s; %s, %ld in flight, per host %ld, origins %ld\n", curl_version(), url_arg,
-            concurrency, per_host, origins);
+    fprintf(stderr, "%s; %s, %ld in flight, per host %ld, origins %ld%s%s\n", curl_version(), url_arg,
+            concurrency, per_host, origins, proxy_url[0] ? ", through " : "", proxy_url);
     peak_threads = self_status("Threads");
 
     struct phase ph;
@@ -550,6 +555,10 @@ int main(int argc, char **argv)
                  ",\"held_at_probe\":%ld,\"in_flight_at_probe\":%ld,\"heap_mb_at_probe\":%.1f,\"heap_b_per_inflight\":%lld",
                  probe.held, probe.in_flight, probe.heap / 1048576.0,
                  probe.in_flight == 0 ? -1LL : (probe.heap - probe.baseline) / probe.in_flight);
+    }
+    if (proxy_url[0]) {
+        size_t len = strlen(extra);
+        snprintf(extra + len, sizeof extra - len, ",\"proxy\":\"%.200s\"", proxy_url);
     }
     if (unfinished) {
         size_t len = strlen(extra);

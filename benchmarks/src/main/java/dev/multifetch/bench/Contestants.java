@@ -7,6 +7,7 @@ import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.HttpVersion;
 import dev.multifetch.core.MultiOptions;
 import dev.multifetch.core.TlsConfig;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
@@ -24,12 +25,16 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.HttpProxy;
+import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
@@ -47,13 +52,18 @@ import reactor.netty.resources.ConnectionProvider;
  * otherwise its defaults (threads, buffers, executors). With {@link Settings#h2()} each speaks
  * HTTP/2 (h2c with prior knowledge on {@code http://}, ALPN h2 on {@code https://}) over
  * {@link Settings#perHost()} connections with {@link Settings#streams()} streams each, as far as
- * the client lets that be set; over https each trusts the benchmark's own certificate.
+ * the client lets that be set; over https each trusts the benchmark's own certificate. With
+ * {@link Settings#proxied()} each forwards through the proxy with its own proxy setting; Reactor
+ * Netty cannot forward (its HTTP proxy always tunnels with CONNECT) and refuses.
  */
 final class Contestants {
 
     /** Names accepted by {@link #create}. */
     static final List<String> NAMES = List.of("multifetch", "multifetch-direct", "multifetch-stream", "multifetch-h1",
             "jdk", "apache", "jetty", "reactor-netty", "okhttp");
+
+    /** The contestants that can send {@code Connection: close} on every request ({@link Settings#connectionClose()}). */
+    private static final List<String> CLOSING = List.of("apache", "jetty", "okhttp");
 
     private static final int MAX_BODY = 4 * 1024 * 1024;
 
@@ -74,6 +84,9 @@ final class Contestants {
 
     /** A started contestant, or {@link IllegalArgumentException} for an unknown name. */
     static Contestant create(String name, Settings settings) throws Exception {
+        if (settings.connectionClose() && !CLOSING.contains(name)) {
+            throw new IllegalArgumentException(name + ": no --connection-close (only " + CLOSING + ")");
+        }
         return switch (name) {
             case "multifetch" -> new Multifetch(settings, false, false);
             case "multifetch-direct" -> new Multifetch(settings, true, false);
@@ -114,6 +127,9 @@ final class Contestants {
             }
             if (s.trustPem() != null) {
                 options.tls(TlsConfig.builder().trustPem(s.trustPem()).build());
+            }
+            if (s.proxied()) {
+                options.proxy(s.proxy().toString());
             }
             FetchEngine.Builder builder = FetchEngine.builder().options(options.build());
             if (direct) {
@@ -170,6 +186,9 @@ final class Contestants {
             if (s.tls()) {
                 builder.sslContext(BenchTls.trusting(s.trustPem()).context());
             }
+            if (s.proxied()) {
+                builder.proxy(ProxySelector.of(s.proxyAddress()));
+            }
             this.client = builder.build();
         }
 
@@ -193,8 +212,10 @@ final class Contestants {
     private static final class Apache implements Contestant {
 
         private final CloseableHttpAsyncClient client;
+        private final boolean connectionClose;
 
         Apache(Settings s) {
+            this.connectionClose = s.connectionClose();
             TlsStrategy tls = s.tls()
                     ? ClientTlsStrategyBuilder.create().setSslContext(BenchTls.trusting(s.trustPem()).context()).buildAsync()
                     : null;
@@ -211,14 +232,21 @@ final class Contestants {
                     manager.setTlsStrategy(tls).setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
                             .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build());
                 }
-                this.client = HttpAsyncClients.custom().setConnectionManager(manager.build()).build();
+                this.client = HttpAsyncClients.custom()
+                        .setConnectionManager(manager.build())
+                        .setProxy(s.proxied() ? new HttpHost(s.proxy().getScheme(), s.proxy().getHost(), s.proxy().getPort()) : null)
+                        .build();
             }
             client.start();
         }
 
         @Override
         public void get(URI uri, Callback callback) {
-            client.execute(SimpleRequestBuilder.get(uri).build(), new FutureCallback<SimpleHttpResponse>() {
+            SimpleRequestBuilder request = SimpleRequestBuilder.get(uri);
+            if (connectionClose) {
+                request.addHeader("Connection", "close");
+            }
+            client.execute(request.build(), new FutureCallback<SimpleHttpResponse>() {
                 @Override
                 public void completed(SimpleHttpResponse response) {
                     byte[] body = response.getBodyBytes();
@@ -251,8 +279,10 @@ final class Contestants {
     private static final class Jetty implements Contestant {
 
         private final org.eclipse.jetty.client.HttpClient client;
+        private final boolean connectionClose;
 
         Jetty(Settings s) throws Exception {
+            this.connectionClose = s.connectionClose();
             this.client = s.h2()
                     ? new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(new ClientConnector())))
                     : new org.eclipse.jetty.client.HttpClient();
@@ -264,12 +294,19 @@ final class Contestants {
             client.setMaxConnectionsPerDestination(s.connectionsPerOrigin());
             client.setMaxRequestsQueuedPerDestination(Math.max(1024, s.concurrency() * 2));
             client.setFollowRedirects(false);
+            if (s.proxied()) {
+                client.getProxyConfiguration().addProxy(new HttpProxy(s.proxy().getHost(), s.proxy().getPort()));
+            }
             client.start();
         }
 
         @Override
         public void get(URI uri, Callback callback) {
-            client.newRequest(uri).send(new BufferingResponseListener(MAX_BODY) {
+            Request request = client.newRequest(uri);
+            if (connectionClose) {
+                request.headers(h -> h.put(HttpHeader.CONNECTION, "close"));
+            }
+            request.send(new BufferingResponseListener(MAX_BODY) {
                 @Override
                 public void onComplete(Result result) {
                     if (result.isFailed()) {
@@ -302,6 +339,10 @@ final class Contestants {
         private final reactor.netty.http.client.HttpClient client;
 
         ReactorNetty(Settings s) {
+            if (s.proxied()) {
+                throw new IllegalArgumentException("reactor-netty: its HTTP proxy always tunnels (CONNECT), even for http://;"
+                        + " not comparable with forwarding");
+            }
             ConnectionProvider.Builder pool = ConnectionProvider.builder("bench")
                     .maxConnections(s.connectionsPerOrigin())
                     .pendingAcquireMaxCount(-1)

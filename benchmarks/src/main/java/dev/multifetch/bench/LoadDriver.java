@@ -35,7 +35,10 @@ import org.HdrHistogram.Recorder;
  * <p>{@code --protocol h2} runs the client over HTTP/2 (h2c with prior knowledge on http://, ALPN
  * on https://) with {@code --per-host} connections of {@code --streams} streams each;
  * {@code --trust-pem FILE} is the certificate an https URL is to be trusted by (the benchmark's
- * self-signed one).
+ * self-signed one). {@code --proxy http://host:port} sends every request through that HTTP
+ * forward proxy, as far as the client can forward (see {@link Contestants}); with
+ * {@code --connection-close 1} every request of the client (apache, jetty, okhttp) carries
+ * {@code Connection: close}.
  */
 public final class LoadDriver {
 
@@ -59,9 +62,15 @@ public final class LoadDriver {
         this.expectBytes = Args.integer(args, "expect-bytes", -1);
         this.probe = Args.string(args, "probe", "");
         String trustPem = Args.string(args, "trust-pem", "");
+        String proxy = Args.string(args, "proxy", "");
         this.settings = new Settings(concurrency, Args.integer(args, "per-host", 0), uris.length,
                 Settings.Protocol.parse(Args.string(args, "protocol", "h1")), Args.integer(args, "streams", 100),
-                "https".equals(uris[0].getScheme()), trustPem.isEmpty() ? null : Path.of(trustPem));
+                "https".equals(uris[0].getScheme()), trustPem.isEmpty() ? null : Path.of(trustPem),
+                proxy.isEmpty() ? null : URI.create(proxy), Args.integer(args, "connection-close", 0) == 1);
+        if (settings.proxied() && (settings.h2() || settings.tls())) {
+            throw new IllegalArgumentException("--proxy is for cleartext HTTP/1.1 (forwarding), not " + settings.protocol()
+                    + (settings.tls() ? " over TLS" : ""));
+        }
     }
 
     public static void main(String[] argv) throws Exception {
@@ -155,6 +164,12 @@ public final class LoadDriver {
             r.put("streams", settings.streams());
         }
         r.put("origins", settings.origins());
+        if (settings.proxied()) {
+            r.put("proxy", settings.proxy().toString());
+        }
+        if (settings.connectionClose()) {
+            r.put("connection_close", 1);
+        }
         r.put("requests", loop.ended());
         r.put("ok", loop.ok());
         r.put("errors", loop.errors());

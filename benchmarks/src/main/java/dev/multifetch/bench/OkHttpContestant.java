@@ -1,6 +1,7 @@
 package dev.multifetch.bench;
 
 import java.io.IOException;
+import java.net.Proxy;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +18,16 @@ import okhttp3.Response;
  * request in flight run at once (one thread each: OkHttp's I/O is blocking) and at most
  * {@code perHost} at once per origin over HTTP/1.1. Over HTTP/2 (h2c with prior knowledge on
  * http://, ALPN h2 over TLS) it keeps one connection per origin and opens another only when the
- * server's stream limit is reached: the connection count cannot be pinned.
+ * server's stream limit is reached: the connection count cannot be pinned. Through a proxy it
+ * forwards plain http in absolute form.
  */
 final class OkHttpContestant implements Contestant {
 
     private final OkHttpClient client;
+    private final boolean connectionClose;
 
     OkHttpContestant(Settings s) {
+        this.connectionClose = s.connectionClose();
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(s.concurrency());
         dispatcher.setMaxRequestsPerHost(s.h2() ? s.concurrency() : Math.min(s.concurrency(), s.connectionsPerOrigin()));
@@ -34,6 +38,9 @@ final class OkHttpContestant implements Contestant {
                 .retryOnConnectionFailure(false)
                 .readTimeout(60, TimeUnit.SECONDS)
                 .protocols(protocols(s));
+        if (s.proxied()) {
+            builder.proxy(new Proxy(Proxy.Type.HTTP, s.proxyAddress()));
+        }
         if (s.tls()) {
             BenchTls tls = BenchTls.trusting(s.trustPem());
             builder.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
@@ -50,8 +57,11 @@ final class OkHttpContestant implements Contestant {
 
     @Override
     public void get(URI uri, Callback callback) {
-        Request request = new Request.Builder().url(uri.toString()).build();
-        client.newCall(request).enqueue(new okhttp3.Callback() {
+        Request.Builder request = new Request.Builder().url(uri.toString());
+        if (connectionClose) {
+            request.header("Connection", "close");
+        }
+        client.newCall(request.build()).enqueue(new okhttp3.Callback() {
             @Override
             public void onResponse(Call call, Response response) {
                 try (response) {

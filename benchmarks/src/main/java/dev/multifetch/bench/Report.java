@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * or h2load in the HTTP/2 scenarios) and to multifetch (the median of the ratios within each
  * round, not the ratio of the medians). The HTTP/2 and TLS scenarios end with the ratios the
  * README defines for them: multifetch to the ceiling, to the best Java peer, and (one connection
- * of h2 against ten of HTTP/1.1) to multifetch-h1. "other
+ * of h2 against ten of HTTP/1.1) to multifetch-h1. A scenario through a proxy ({@code proxy-small})
+ * ends with each client's throughput through the proxy over its own direct figure (in
+ * {@code small}, same round). "other
  * cores" is how many cores processes other than the client and the server used during the run:
  * above about 0.1 on a 2-core machine the run shared its cores with other work.
  *
@@ -30,6 +32,7 @@ public final class Report {
 
     static {
         SCENARIOS.put("small", "1 KiB, 64 in flight");
+        SCENARIOS.put("proxy-small", "1 KiB, 64 in flight, through tinyproxy");
         SCENARIOS.put("medium", "16 KiB, 64 in flight");
         SCENARIOS.put("large", "1 MiB, 8 in flight");
         SCENARIOS.put("wide", "1 KiB, 10,000 connections in flight");
@@ -40,6 +43,9 @@ public final class Report {
         SCENARIOS.put("h2-tls-small", "1 KiB, h2 over TLS, 1 connection x 100 streams");
         SCENARIOS.put("https-small", "1 KiB, HTTP/1.1 over TLS, 64 in flight");
     }
+
+    /** The prefix of a scenario run through the proxy; the rest names its direct twin. */
+    private static final String PROXIED = "proxy-";
 
     private static final List<String> FIRST = List.of("wrk", "h2load", "libcurl", "multifetch", "multifetch-direct",
             "multifetch-stream", "multifetch-h1");
@@ -94,6 +100,9 @@ public final class Report {
             }
             if (scenario.startsWith("h2") || scenario.startsWith("https")) {
                 h2Ratios(out, scenario, byClient);
+            }
+            if (scenario.startsWith(PROXIED)) {
+                proxyRatios(out, scenario, byClient);
             }
         });
         return out.toString();
@@ -180,13 +189,39 @@ public final class Report {
     }
 
     /**
+     * Each client's req/s through the proxy over its own direct req/s: {@code proxy-small} over
+     * {@code small}, round by round, for the clients that ran both.
+     */
+    private void proxyRatios(StringBuilder out, String scenario, Map<String, Map<String, Double>> byClient) {
+        String direct = scenario.substring(PROXIED.length());
+        List<String> parts = new ArrayList<>();
+        byClient.keySet().forEach(client -> {
+            String r = ratio(roundRps(scenario, client), roundRps(direct, client));
+            if (!r.equals("–")) {
+                parts.add(client + " " + r);
+            }
+        });
+        if (!parts.isEmpty()) {
+            out.append("\nthrough the proxy ÷ direct (").append(direct).append(", same round): ")
+                    .append(String.join(", ", parts)).append('\n');
+        }
+    }
+
+    /** {@code client}'s req/s in {@code scenario}, by round. */
+    private Map<Double, Double> roundRps(String scenario, String client) {
+        return rpsByRound.getOrDefault(scenario, Map.of()).getOrDefault(client, Map.of());
+    }
+
+    /**
      * The median over rounds of {@code client}'s req/s divided by {@code base}'s in the same round:
      * other work on the machine then weighs on both sides of each ratio alike.
      */
     private String ratio(String scenario, String client, String base) {
-        Map<String, Map<Double, Double>> byClient = rpsByRound.getOrDefault(scenario, Map.of());
-        Map<Double, Double> mine = byClient.getOrDefault(client, Map.of());
-        Map<Double, Double> theirs = byClient.getOrDefault(base, Map.of());
+        return ratio(roundRps(scenario, client), roundRps(scenario, base));
+    }
+
+    /** The median over the rounds both ran of {@code mine} divided by {@code theirs}, or "–". */
+    private static String ratio(Map<Double, Double> mine, Map<Double, Double> theirs) {
         List<Double> ratios = new ArrayList<>();
         mine.forEach((round, rps) -> {
             Double b = theirs.get(round);

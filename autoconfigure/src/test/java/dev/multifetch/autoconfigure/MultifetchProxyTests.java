@@ -44,6 +44,7 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -279,6 +280,16 @@ class MultifetchProxyTests {
             assertThat(sanitizer.sanitize(new SanitizableData(null, "multifetch.user-agent", "probe@1"), true))
                 .isEqualTo("probe@1");
         });
+    }
+
+    @Test
+    void whenActuatorMissingThenTheEngineStartsWithoutTheSanitizer() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader(SanitizingFunction.class))
+            .withPropertyValues("multifetch.proxy.url=" + proxyUrl())
+            .run((context) -> {
+                assertThat(context).hasNotFailed().hasSingleBean(FetchEngine.class);
+                assertThat(context.getBeanNamesForType(SanitizingFunction.class)).isEmpty();
+            });
     }
 
     @SuppressWarnings("unchecked")

@@ -48,6 +48,8 @@
     source.addEventListener('hello', (event) => {
       const hello = JSON.parse(event.data);
       state.tickMs = hello.tickMs;
+      // the engine's proxy as scheme://host:port: the server never sends its credentials
+      $('proxy').textContent = hello.proxy ? 'via proxy ' + hello.proxy : 'direct (no proxy)';
       state.history = hello.history;
       state.recent = hello.recent.slice().reverse();
       setStatus('live', 'live');

@@ -109,6 +109,21 @@ final class CompositeFetchListener implements FetchListener {
     }
 
     @Override
+    public void proxyHandshakeStart(Transfer transfer, String proxy) {
+        each((l) -> l.proxyHandshakeStart(transfer, proxy));
+    }
+
+    @Override
+    public void proxyHandshakeEnd(Transfer transfer, String proxy, int connectCode) {
+        each((l) -> l.proxyHandshakeEnd(transfer, proxy, connectCode));
+    }
+
+    @Override
+    public void proxyHandshakeFailed(Transfer transfer, String proxy, Exception cause) {
+        each((l) -> l.proxyHandshakeFailed(transfer, proxy, cause));
+    }
+
+    @Override
     public void connectionAcquired(Transfer transfer, long connectionId, boolean reused) {
         each((l) -> l.connectionAcquired(transfer, connectionId, reused));
     }

@@ -10,6 +10,7 @@ import dev.multifetch.core.HttpVersion;
 import dev.multifetch.core.MultiOptions;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -126,6 +127,9 @@ public class MultifetchProperties implements Validator {
     private Duration shutdownGrace = Duration.ofSeconds(5);
 
     private final Ssl ssl = new Ssl();
+
+    @NestedConfigurationProperty
+    private final MultifetchProxyProperties proxy = new MultifetchProxyProperties();
 
     private final Metrics metrics = new Metrics();
 
@@ -319,6 +323,10 @@ public class MultifetchProperties implements Validator {
         return this.ssl;
     }
 
+    public MultifetchProxyProperties getProxy() {
+        return this.proxy;
+    }
+
     public Metrics getMetrics() {
         return this.metrics;
     }
@@ -354,6 +362,7 @@ public class MultifetchProperties implements Validator {
                 errors);
         check(new Setting<>("health.stallThreshold", (ignored) -> this.health.requireValidStallThreshold()), null,
                 errors);
+        this.proxy.validate(errors);
     }
 
     private List<Setting<MultiOptions.Builder>> optionSettings() {

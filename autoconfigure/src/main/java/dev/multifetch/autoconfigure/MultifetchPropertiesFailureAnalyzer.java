@@ -15,7 +15,8 @@ import org.springframework.validation.ObjectError;
 /**
  * Explains a {@code multifetch.*} value that core refused at startup in the user's terms: each
  * property by its configuration name, the value as written ({@code -5s}, not the bound
- * {@code PT-5S}), where it was set, and the rule it broke ({@code must be at least 0}). Ordered
+ * {@code PT-5S}; a proxy's password masked), where it was set, and the rule it broke
+ * ({@code must be at least 0}). Ordered
  * before Boot's generic analyzer for binding errors, which would name the Java field instead.
  */
 final class MultifetchPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindValidationException>
@@ -46,7 +47,9 @@ final class MultifetchPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<
                 .of(errors.getName() + "." + DataObjectPropertyName.toDashedForm(field.getField()));
             ConfigurationProperty written = boundProperty(errors, name);
             text.append("%n    Property: %s".formatted(name));
-            text.append("%n    Value: \"%s\"".formatted((written != null) ? written.getValue() : field.getRejectedValue()));
+            Object value = (written != null) ? ProxyCredentials.shown(name.toString(), written.getValue())
+                    : field.getRejectedValue();
+            text.append("%n    Value: \"%s\"".formatted(value));
             Origin origin = (written != null && written.getOrigin() != null) ? written.getOrigin() : Origin.from(field);
             if (origin != null) {
                 text.append("%n    Origin: %s".formatted(origin));

@@ -51,7 +51,8 @@ class CompositeFetchListenerTests {
                 events.add(event.getName());
             }
         }
-        assertThat(events).contains("tlsStart", "tlsEnd", "tlsFailed", "transferFailed", "http2ConnectionOpened",
+        assertThat(events).contains("tlsStart", "tlsEnd", "tlsFailed", "proxyHandshakeStart", "proxyHandshakeEnd",
+                "proxyHandshakeFailed", "transferFailed", "http2ConnectionOpened",
                 "streamOpened", "goawayReceived", "streamReplayed", "flowControlStalled");
         assertThat(first).containsExactlyElementsOf(events);
         assertThat(second).containsExactlyElementsOf(events);

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +20,28 @@ class ConfigurationMetadataTests {
         assertThat(property).isNotNegative();
         int end = metadata.indexOf('}', property);
         assertThat(metadata.substring(property, end)).contains("name lookup, TCP connect and, for https, the TLS handshake");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "url                   | CURLOPT_PROXY            | ",
+            "no-proxy              | NO_PROXY rules           | ",
+            "username              | URL names none           | ",
+            "password              | never shown              | ",
+            "tunnel                | CONNECT tunnel           | false",
+            "use-environment       | http_proxy               | false",
+            "use-system-properties | socksProxyHost           | false",
+            "ssl.bundle            | verify an https         | " })
+    void whenProxyPropertiesDescribedThenEachHasItsDescriptionAndDefault(String name, String described,
+            String defaultValue) throws IOException {
+        String metadata = metadata();
+        int property = metadata.indexOf("\"name\": \"multifetch.proxy." + name + "\"");
+        assertThat(property).as(name).isNotNegative();
+        String entry = metadata.substring(property, metadata.indexOf('}', property));
+        assertThat(entry).contains(described);
+        if (defaultValue != null) {
+            assertThat(entry).contains("\"defaultValue\": " + defaultValue);
+        }
     }
 
     private static String metadata() throws IOException {

@@ -64,6 +64,16 @@ class MultifetchFailureAnalyzersTests {
     }
 
     @Test
+    void whenProxyUrlInvalidThenStartupReportNamesThePropertyAndMasksTheCredentials() {
+        String report = RecordingFailureAnalysisReporter.reportOf(() -> run(EngineOnly.class,
+                "--multifetch.proxy.url=socks5h://svc:s3cret@egress.internal:0"));
+        assertThat(report).contains("Property: multifetch.proxy.url")
+            .contains("Value: \"socks5h://******@egress.internal:0\"")
+            .contains("Reason: proxy URL port is not a number from 1 to 65535: 0")
+            .doesNotContain("s3cret");
+    }
+
+    @Test
     void whenSslBundleIsNotDefinedThenStartupReportNamesThePropertyAndHowToDefineIt() {
         String report = RecordingFailureAnalysisReporter.reportOf(() -> run(EngineOnly.class, "--multifetch.ssl.bundle=partners"));
         assertThat(report).contains("multifetch.ssl.bundle names the SSL bundle 'partners', which is not defined")

@@ -8,8 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the sample app, bound from {@code multifetch.sample.*}: the SSRF guard, the API key,
- * the limits on what one request may ask for, and the dashboard. Every default is the safe one.
+ * Settings of the sample app, bound from {@code multifetch.sample.*}: the SSRF guard and how far it
+ * trusts the proxy, the API key, the limits on what one request may ask for, and the dashboard.
+ * Every default is the safe one.
  */
 @ConfigurationProperties("multifetch.sample")
 public class SampleProperties {
@@ -39,6 +40,14 @@ public class SampleProperties {
      * the dashboard's event stream may carry it as the apiKey query parameter.
      */
     private String apiKey;
+
+    /**
+     * Whether the proxy in multifetch.proxy.url may resolve target names itself (an http or https
+     * proxy, socks4a, socks5h), where the guard cannot check the address: true only for an egress
+     * guard that checks every address it connects to, such as smokescreen. Literal addresses, and
+     * targets of socks4 and socks5 proxies, are checked here whatever it says.
+     */
+    private boolean trustedProxy = false;
 
     private final Limits limits = new Limits();
 
@@ -82,6 +91,14 @@ public class SampleProperties {
 
     public void setApiKey(String apiKey) {
         this.apiKey = apiKey;
+    }
+
+    public boolean isTrustedProxy() {
+        return this.trustedProxy;
+    }
+
+    public void setTrustedProxy(boolean trustedProxy) {
+        this.trustedProxy = trustedProxy;
     }
 
     public Limits getLimits() {

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +39,9 @@ import io.micrometer.core.instrument.Timer;
  * {@value #CONNECTIONS_ACQUIRED} (counter, {@code reused} = {@code true|false}). A transfer
  * cancelled or stopped before it finished counts as an error, {@code ABORTED_BY_CALLBACK}. The
  * HTTP/2 events feed the {@code multifetch.http2.*} meters (connections, active streams, GOAWAYs,
- * replayed streams, flow-control stalls).
+ * replayed streams, flow-control stalls); the proxy handshake events feed
+ * {@code multifetch.proxy.handshake.time} and {@code multifetch.proxy.handshake.errors}
+ * ({@link ProxyMeters}).
  *
  * <p>Called on the selector thread; every method is short and never blocks.
  */
@@ -70,10 +73,11 @@ public final class MetricsFetchListener implements FetchListener {
     private final Meter.MeterProvider<Timer> tlsHandshakeTime;
     private final Meter.MeterProvider<Counter> connectionsAcquired;
     private final Http2Meters http2;
+    private final ProxyMeters proxy;
 
     /**
-     * When each DNS lookup (by host), TCP connect (by address) and TLS handshake of a transfer
-     * started; a transfer's entry goes when it finishes. Weak keys, so that no transfer stays
+     * When each DNS lookup (by host), TCP connect (by address), TLS handshake and proxy handshake
+     * ({@link ProxyHandshake}) of a transfer started; a transfer's entry goes when it finishes. Weak keys, so that no transfer stays
      * here should its last event never come (a selector loop that failed).
      */
     private final Map<Transfer, Map<Object, Long>> phaseStarts = Collections.synchronizedMap(new WeakHashMap<>());
@@ -103,6 +107,7 @@ public final class MetricsFetchListener implements FetchListener {
             .description("Connections given to transfers: new ones and ones reused from the cache")
             .withRegistry(registry);
         this.http2 = new Http2Meters(registry);
+        this.proxy = new ProxyMeters(registry);
         registerUpFront();
     }
 
@@ -182,6 +187,35 @@ public final class MetricsFetchListener implements FetchListener {
         stopped(transfer, TLS_HANDSHAKE, this.tlsHandshakeTime.withTag("outcome", ERROR));
     }
 
+    /** A handshake that starts again (on a new connection after a 407) is timed from its first start. */
+    @Override
+    public void proxyHandshakeStart(Transfer transfer, String proxy) {
+        this.phaseStarts.computeIfAbsent(transfer, (t) -> new HashMap<>())
+            .putIfAbsent(new ProxyHandshake(ProxyMeters.type(proxy)), this.clock.monotonicTime());
+    }
+
+    /** Forwarding through an http proxy ends a handshake that never started: no series is made for it. */
+    @Override
+    public void proxyHandshakeEnd(Transfer transfer, String proxy, int connectCode) {
+        handshakeEnded(transfer, ProxyMeters.type(proxy), SUCCESS);
+    }
+
+    @Override
+    public void proxyHandshakeFailed(Transfer transfer, String proxy, Exception cause) {
+        handshakeFailed(transfer, ProxyMeters.type(proxy), ProxyMeters.error(cause));
+    }
+
+    private void handshakeFailed(Transfer transfer, String type, String error) {
+        handshakeEnded(transfer, type, ERROR);
+        this.proxy.failed(type, error);
+    }
+
+    /** Times the handshake through a proxy of {@code type} if its start was seen; makes no series otherwise. */
+    private void handshakeEnded(Transfer transfer, String type, String outcome) {
+        elapsed(transfer, new ProxyHandshake(type))
+            .ifPresent((nanos) -> this.proxy.time(type, outcome).record(nanos, TimeUnit.NANOSECONDS));
+    }
+
     @Override
     public void connectionAcquired(Transfer transfer, long connectionId, boolean reused) {
         this.connectionsAcquired.withTag("reused", Boolean.toString(reused)).increment();
@@ -227,8 +261,15 @@ public final class MetricsFetchListener implements FetchListener {
         finished(transfer, SUCCESS, "none");
     }
 
+    /** A transfer that ends in the middle of a proxy handshake (a stalled proxy times out) fails that handshake too. */
     @Override
     public void transferFailed(Transfer transfer, FetchException failure) {
+        Map<Object, Long> starts = this.phaseStarts.get(transfer);
+        if (starts != null) {
+            List.copyOf(starts.keySet()).stream()
+                .filter(ProxyHandshake.class::isInstance)
+                .forEach((phase) -> handshakeFailed(transfer, ((ProxyHandshake) phase).type(), failure.error().name()));
+        }
         finished(transfer, ERROR, failure.error().name());
     }
 
@@ -247,10 +288,17 @@ public final class MetricsFetchListener implements FetchListener {
 
     /** Records the time since {@code phase} started, if its start was seen. */
     private void stopped(Transfer transfer, Object phase, Timer timer) {
+        elapsed(transfer, phase).ifPresent((nanos) -> timer.record(nanos, TimeUnit.NANOSECONDS));
+    }
+
+    /** Nanoseconds since {@code phase} started, which then ends; empty if its start was not seen. */
+    private OptionalLong elapsed(Transfer transfer, Object phase) {
         Map<Object, Long> starts = this.phaseStarts.get(transfer);
         Long start = (starts != null) ? starts.remove(phase) : null;
-        if (start != null) {
-            timer.record(this.clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return (start != null) ? OptionalLong.of(this.clock.monotonicTime() - start) : OptionalLong.empty();
+    }
+
+    /** The phase key of a transfer's proxy handshake, through a proxy of {@code type}. */
+    private record ProxyHandshake(String type) {
     }
 }

@@ -181,6 +181,24 @@ class MultifetchHttpClientAutoConfigurationTests {
     }
 
     @Test
+    void whenProxyConfiguredThenRestClientAndWebClientGoThroughIt() {
+        try (ScriptedServer proxy = new ScriptedServer()) {
+            proxy.dispatcher((index, request) -> ScriptedServer.ok("proxied " + request.target()));
+            this.contextRunner.withPropertyValues("multifetch.proxy.url=http://127.0.0.1:" + proxy.port()).run((context) -> {
+                RestClient rest = context.getBean(RestClient.Builder.class).build();
+                WebClient web = context.getBean(WebClient.Builder.class).build();
+
+                String restBody = rest.get().uri("http://rest.example/r").retrieve().body(String.class);
+                String webBody = web.get().uri("http://web.example/w").retrieve().bodyToMono(String.class).block(WAIT);
+
+                assertThat(restBody).isEqualTo("proxied http://rest.example/r");
+                assertThat(webBody).isEqualTo("proxied http://web.example/w");
+                assertThat(proxy.connectionCount()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
     void whenServerSetsCookieThenWebClientResponseHasIt() {
         ScriptedServer.Script withCookie = ScriptedServer.script()
             .sendResponse(200, Map.of("Set-Cookie", "id=42; Path=/; SameSite=Lax", "Content-Length", "0"), "");

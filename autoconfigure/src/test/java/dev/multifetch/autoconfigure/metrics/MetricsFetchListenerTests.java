@@ -1,10 +1,22 @@
 package dev.multifetch.autoconfigure.metrics;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import dev.multifetch.core.FetchError;
+import dev.multifetch.core.FetchException;
 import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.ProxyError;
+import dev.multifetch.core.ProxyException;
 import dev.multifetch.core.Transfer;
 import dev.multifetch.core.http2.ErrorCode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,10 +24,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The meters before any event, and the HTTP/2 meters driven through the listener's methods as the engine calls them. */
+/** The meters before any event, and the HTTP/2 and proxy meters driven through the listener's methods as the engine calls them. */
 class MetricsFetchListenerTests {
 
-    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final MockClock clock = new MockClock();
+
+    private final MeterRegistry registry = new SimpleMeterRegistry(SimpleConfig.DEFAULT, this.clock);
 
     private final FetchListener listener = new MetricsFetchListener(this.registry);
 
@@ -131,6 +145,60 @@ class MetricsFetchListenerTests {
 
         assertThat(goaways(name)).isEqualTo(1);
         assertThat(this.registry.get(Http2Meters.STREAMS_REPLAYED).tag("error", name).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void whenProxyHandshakeEndsThenItIsTimedByTypeFromItsFirstStart() {
+        this.listener.proxyHandshakeStart(this.transfer, "socks5h://proxy.internal:1080");
+        this.clock.add(Duration.ofMillis(20));
+        this.listener.proxyHandshakeStart(this.transfer, "socks5h://proxy.internal:1080");
+        this.clock.add(Duration.ofMillis(10));
+        this.listener.proxyHandshakeEnd(this.transfer, "socks5h://proxy.internal:1080", 0);
+
+        Timer timer = proxyTime("SUCCESS", "socks5h");
+        assertThat(timer.count()).isEqualTo(1);
+        assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(30);
+        assertThat(this.registry.find(ProxyMeters.HANDSHAKE_ERRORS).counter()).isNull();
+    }
+
+    @Test
+    void whenForwardingEndsWithoutAHandshakeThenNothingIsTimed() {
+        this.listener.proxyHandshakeEnd(this.transfer, "http://proxy.internal:3128", 0);
+
+        assertThat(this.registry.find(ProxyMeters.HANDSHAKE_TIME).timer()).isNull();
+    }
+
+    @Test
+    void whenProxyHandshakesFailThenTheyAreTimedAsErrorsAndCountedByDetail() {
+        Transfer second = new Transfer(FetchRequest.get("https://127.0.0.1/"));
+        this.listener.proxyHandshakeStart(this.transfer, "http://proxy.internal:3128");
+        this.listener.proxyHandshakeFailed(this.transfer, "http://proxy.internal:3128",
+                new ProxyException(ProxyError.CONNECT_REJECTED, "http://proxy.internal:3128", 403, "rejected"));
+        this.listener.proxyHandshakeStart(second, "https://proxy.internal:443");
+        this.listener.proxyHandshakeFailed(second, "https://proxy.internal:443", new SSLHandshakeException("bad certificate"));
+
+        assertThat(proxyTime("ERROR", "http").count()).isEqualTo(1);
+        assertThat(proxyTime("ERROR", "https").count()).isEqualTo(1);
+        assertThat(proxyErrors("http", "CONNECT_REJECTED")).isEqualTo(1);
+        assertThat(proxyErrors("https", "TLS")).isEqualTo(1);
+    }
+
+    @Test
+    void whenTransferFailsInTheMiddleOfAProxyHandshakeThenTheHandshakeFailsWithTheTransfersError() {
+        this.listener.proxyHandshakeStart(this.transfer, "socks4a://proxy.internal:1080");
+        this.clock.add(Duration.ofSeconds(10));
+        this.listener.transferFailed(this.transfer, new FetchException(FetchError.OPERATION_TIMEDOUT, "connect timeout"));
+
+        assertThat(proxyTime("ERROR", "socks4a").totalTime(TimeUnit.SECONDS)).isEqualTo(10);
+        assertThat(proxyErrors("socks4a", "OPERATION_TIMEDOUT")).isEqualTo(1);
+    }
+
+    private Timer proxyTime(String outcome, String type) {
+        return this.registry.get(ProxyMeters.HANDSHAKE_TIME).tags("outcome", outcome, "type", type).timer();
+    }
+
+    private double proxyErrors(String type, String error) {
+        return this.registry.get(ProxyMeters.HANDSHAKE_ERRORS).tags("type", type, "error", error).counter().count();
     }
 
     private double gauge(String name) {

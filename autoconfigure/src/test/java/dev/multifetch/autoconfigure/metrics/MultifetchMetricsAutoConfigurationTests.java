@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -259,6 +260,42 @@ class MultifetchMetricsAutoConfigurationTests {
                     .isEqualTo(1);
                 await().atMost(WAIT).until(() -> registry.get("multifetch.handles.running").gauge().value() == 0);
             });
+        }
+    }
+
+    @Test
+    void whenProxyHandshakesSucceedAreRefusedAndStallThenProxyMetersCarryTypeOutcomeAndError() {
+        try (ScriptedServer proxy = new ScriptedServer()) {
+            proxy.dispatcher((index, request) -> switch (request.target()) {
+                case "ok.example:80" -> ScriptedServer.script().send("HTTP/1.1 200 Connection established\r\n\r\n");
+                case "denied.example:80" -> ScriptedServer.script()
+                    .sendResponse(403, Map.of("Content-Length", "0", "Connection", "close"), "")
+                    .close();
+                case "/" -> ScriptedServer.ok("tunnelled");
+                default -> ScriptedServer.script().stall();
+            });
+            this.contextRunner
+                .withPropertyValues("multifetch.proxy.url=http://127.0.0.1:" + proxy.port(), "multifetch.proxy.tunnel=true",
+                        "multifetch.connect-timeout=500ms")
+                .run((context) -> {
+                    FetchEngine engine = engine(context);
+                    engine.fetch(FetchRequest.get("http://ok.example/")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThatThrownBy(engine.fetch(FetchRequest.get("http://denied.example/"))::join)
+                        .hasMessageContaining("PROXY");
+                    assertThatThrownBy(engine.fetch(FetchRequest.get("http://stalled.example/"))::join)
+                        .hasMessageContaining("OPERATION_TIMEDOUT");
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("multifetch.proxy.handshake.time").tags("outcome", "SUCCESS", "type", "http")
+                        .timer()
+                        .count()).isEqualTo(1);
+                    assertThat(registry.get("multifetch.proxy.handshake.time").tags("outcome", "ERROR", "type", "http")
+                        .timer()
+                        .count()).isEqualTo(2);
+                    assertThat(registry.get("multifetch.proxy.handshake.errors").tags("type", "http").counters())
+                        .extracting((counter) -> counter.getId().getTag("error"))
+                        .containsExactlyInAnyOrder("CONNECT_REJECTED", "OPERATION_TIMEDOUT");
+                });
         }
     }
 

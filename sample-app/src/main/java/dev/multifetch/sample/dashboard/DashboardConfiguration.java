@@ -4,21 +4,22 @@ import dev.multifetch.core.FetchEngine;
 import dev.multifetch.sample.SampleProperties;
 import dev.multifetch.sample.fetch.RecentTransfers;
 import dev.multifetch.sample.fetch.TransferRegistry;
+import dev.multifetch.sample.guard.ConfiguredProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The dashboard's feed on the auto-configured engine. */
+/** The dashboard's feed on the auto-configured engine, showing the proxy the guard allows. */
 @Configuration(proxyBeanMethods = false)
 final class DashboardConfiguration {
 
     @Bean
-    DashboardFeed dashboardFeed(FetchEngine engine, ObjectProvider<MeterRegistry> meters, TransferRegistry registry,
-            RecentTransfers recent, SampleProperties properties) {
+    DashboardFeed dashboardFeed(FetchEngine engine, ConfiguredProxy proxy, ObjectProvider<MeterRegistry> meters,
+            TransferRegistry registry, RecentTransfers recent, SampleProperties properties) {
         SampleProperties.Dashboard dashboard = properties.getDashboard();
-        return new DashboardFeed(engine, meters.getIfAvailable(), registry, recent, dashboard.getTick(),
+        return new DashboardFeed(engine, proxy.display(), meters.getIfAvailable(), registry, recent, dashboard.getTick(),
                 dashboard.getHistory());
     }
 }

@@ -29,7 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * connections, and from the starter's gauges HTTP/2 connections and streams) and counts the transfers that finished since the last tick, keeps the samples of
  * the last few minutes, and sends each subscriber a {@code tick} event with the new sample and the
  * fetches that finished. A new subscriber first gets a {@code hello} event with the whole history
- * and the recent fetches. Ticks run on one daemon thread ({@code dashboard-feed}).
+ * and the recent fetches, and the proxy the engine fetches through. Ticks run on one daemon thread
+ * ({@code dashboard-feed}).
  */
 public final class DashboardFeed implements SmartLifecycle {
 
@@ -46,8 +47,13 @@ public final class DashboardFeed implements SmartLifecycle {
             int http2Connections, int http2Streams, long succeeded, long failed) {
     }
 
-    /** The first event of a stream. */
-    public record Hello(long tickMs, List<Sample> history, List<Finished> recent) {
+    /**
+     * The first event of a stream.
+     *
+     * @param proxy the proxy the engine fetches through ({@code scheme://host:port}, never its
+     * credentials), or {@code null} when it fetches direct
+     */
+    public record Hello(long tickMs, String proxy, List<Sample> history, List<Finished> recent) {
     }
 
     /** Every later event. */
@@ -65,6 +71,7 @@ public final class DashboardFeed implements SmartLifecycle {
     private final TransferRegistry registry;
     private final RecentTransfers recent;
     private final Duration tick;
+    private final String proxy;
     private final int historySize;
     private final Deque<Sample> history = new ArrayDeque<>();
     private final List<SseEmitter> subscribers = new CopyOnWriteArrayList<>();
@@ -74,10 +81,14 @@ public final class DashboardFeed implements SmartLifecycle {
     private long lastFailed;
     private long lastSequence;
 
-    /** A feed on {@code engine}; its HTTP/2 gauges are read from {@code meters}, or 0 when {@code null}. */
-    public DashboardFeed(FetchEngine engine, MeterRegistry meters, TransferRegistry registry, RecentTransfers recent,
-            Duration tick, Duration history) {
+    /**
+     * A feed on {@code engine}, which fetches through {@code proxy} ({@code null} for none); its
+     * HTTP/2 gauges are read from {@code meters}, or 0 when {@code null}.
+     */
+    public DashboardFeed(FetchEngine engine, String proxy, MeterRegistry meters, TransferRegistry registry,
+            RecentTransfers recent, Duration tick, Duration history) {
         this.engine = engine;
+        this.proxy = proxy;
         this.meters = meters;
         this.registry = registry;
         this.recent = recent;
@@ -93,7 +104,8 @@ public final class DashboardFeed implements SmartLifecycle {
         emitter.onError((failure) -> this.subscribers.remove(emitter));
         synchronized (this.lock) {
             // only what the ticks so far have sent: a fetch finished since the last tick comes with the next one, once
-            Hello hello = new Hello(this.tick.toMillis(), List.copyOf(this.history), this.recent.upTo(this.lastSequence));
+            Hello hello = new Hello(this.tick.toMillis(), this.proxy, List.copyOf(this.history),
+                    this.recent.upTo(this.lastSequence));
             if (send(emitter, "hello", hello)) {
                 this.subscribers.add(emitter);
             }

@@ -27,13 +27,15 @@ import dev.multifetch.core.Timings;
  * @param bodyTruncated whether body or bodyBase64 holds only the first bytes (the service's return limit)
  * @param redirects redirects followed
  * @param connects new connections opened (0 when one was reused)
+ * @param proxy the proxy the transfer went through, {@code scheme://host:port} without credentials,
+ * or {@code null} when it went direct (or failed before a proxy was known)
  * @param timings when each phase finished, or {@code null} when unknown
  * @param error why the transfer failed, or {@code null} when it got a response
  */
 public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer index, String url, String effectiveUrl,
         Integer status, String httpVersion, List<List<String>> headers, Long bodyBytes, String bodySha256,
         @JsonInclude(JsonInclude.Include.NON_NULL) String body, @JsonInclude(JsonInclude.Include.NON_NULL) String bodyBase64,
-        boolean bodyTruncated, Integer redirects, Integer connects, PhaseTimes timings, Failure error) {
+        boolean bodyTruncated, Integer redirects, Integer connects, String proxy, PhaseTimes timings, Failure error) {
 
     /** The result of a transfer that got a response (any status), its body taken by {@code capture}. */
     static FetchResult of(String url, FetchResponse response, BodyCapture capture) {
@@ -48,20 +50,25 @@ public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer ind
         String base64 = (text == null) ? Base64.getEncoder().encodeToString(kept) : null;
         return new FetchResult(null, url, response.effectiveUrl(), response.status(), response.httpVersion(), headers,
                 capture.delivered(), capture.sha256Hex(), text, base64, truncated, response.redirects(),
-                response.connects(), PhaseTimes.of(response.timings()), null);
+                response.connects(), response.proxy(), PhaseTimes.of(response.timings()), null);
     }
 
     /** The result of a transfer that ended with {@code code}, after {@code timings} (or {@code null}). */
     public static FetchResult failed(String url, String code, String message, PhaseTimes timings) {
-        return new FetchResult(null, url, null, null, null, List.of(), null, null, null, null, false, null, null, timings,
-                new Failure(code, message));
+        return failed(url, code, message, timings, null);
+    }
+
+    /** The result of a transfer that ended with {@code code} at or through {@code proxy} (or {@code null}). */
+    public static FetchResult failed(String url, String code, String message, PhaseTimes timings, String proxy) {
+        return new FetchResult(null, url, null, null, null, List.of(), null, null, null, null, false, null, null, proxy,
+                timings, new Failure(code, message));
     }
 
     /** This result as element {@code index} of a batch. */
     public FetchResult withIndex(int index) {
         return new FetchResult(index, this.url, this.effectiveUrl, this.status, this.httpVersion, this.headers,
                 this.bodyBytes, this.bodySha256, this.body, this.bodyBase64, this.bodyTruncated, this.redirects,
-                this.connects, this.timings, this.error);
+                this.connects, this.proxy, this.timings, this.error);
     }
 
     /**

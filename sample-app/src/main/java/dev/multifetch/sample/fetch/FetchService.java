@@ -9,6 +9,7 @@ import dev.multifetch.core.FetchError;
 import dev.multifetch.core.FetchException;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
+import dev.multifetch.core.ProxyException;
 
 /**
  * Runs a {@link FetchPlan} on the engine and answers with a {@link FetchResult}. No thread waits:
@@ -76,7 +77,8 @@ public final class FetchService {
             if (message.startsWith(code + ": ")) {
                 message = message.substring(code.length() + 2);
             }
-            return FetchResult.failed(url, code, message, timings);
+            String proxy = (fetchException instanceof ProxyException atProxy) ? atProxy.proxy() : null;
+            return FetchResult.failed(url, code, message, timings, proxy);
         }
         throw (failure instanceof CompletionException completion) ? completion : new CompletionException(cause);
     }

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The live dashboard in a real headless Chromium (Debian's chromium and chromium-driver): while a
  * slow batch runs the running-handles tile shows more than zero, and zero again after it; the
- * HTTP/2 tile reads the starter's gauges, each recent transfer shows its protocol, and shows once
+ * HTTP/2 tile reads the starter's gauges, the header says whether a proxy is in use, each recent
+ * transfer shows its protocol, and shows once
  * however its hello and tick events overlap. Skipped
  * when /usr/bin/chromedriver is missing; {@code .ci/run} installs it. Screenshots are left in
  * {@code target/dashboard-*.png}.
@@ -88,6 +89,7 @@ class DashboardBrowserTests extends LocalAppTests {
             .defaultScript(ScriptedServer.script().await(release, WAIT.multipliedBy(2)).then(ScriptedServer.ok("slow")))) {
             this.browser.get(this.client.base() + "/");
             waitFor("the event stream to connect", (page) -> text("status").equals("live") && text("running").equals("0"));
+            assertThat(text("proxy")).isEqualTo("direct (no proxy)");
 
             String requests = IntStream.range(0, 3)
                 .mapToObj((i) -> "{\"url\": " + this.client.quote(slow.url("/slow/" + i)) + "}")

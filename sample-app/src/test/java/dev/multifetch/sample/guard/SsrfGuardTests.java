@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import dev.multifetch.autoconfigure.MultifetchProxyProperties;
 import dev.multifetch.core.ConnectPolicy.Verdict;
+import dev.multifetch.core.ProxyConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +74,32 @@ class SsrfGuardTests {
             .withMessageContaining("multifetch.sample.deny");
         assertThatIllegalArgumentException().isThrownBy(() -> new SsrfGuard(false, List.of("0177.0.0.1"), List.of()))
             .withMessageContaining("0177.0.0.1");
+    }
+
+    @Test
+    void whenProxyNamedThenOnlyItIsAllowedAsAProxyThoughItIsLoopback() throws Exception {
+        MultifetchProxyProperties properties = new MultifetchProxyProperties();
+        properties.setUrl("SOCKS5://svc:s3cret@127.0.0.1:1080");
+        ConfiguredProxy configured = ConfiguredProxy.of(properties, false);
+        SsrfGuard guard = new SsrfGuard(false, List.of(), List.of(), configured);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1080);
+
+        assertThat(guard.checkProxy(ProxyConfig.parse("socks5://other:pw@127.0.0.1:1080"), loopback).allowed()).isTrue();
+        assertThat(guard.checkProxy(ProxyConfig.parse("socks5h://127.0.0.1:1080"), loopback).reason())
+            .contains("is not the one named in multifetch.proxy.url (socks5://127.0.0.1:1080)");
+        assertThat(new SsrfGuard(false, List.of(), List.of()).checkProxy(configured.proxy(), loopback).allowed()).isFalse();
+        assertThat(configured.display()).isEqualTo("socks5://127.0.0.1:1080");
+        assertThat(configured.startupMessage()).hasValueSatisfying((line) -> assertThat(line).doesNotContain("s3cret")
+            .contains("are refused by the SSRF guard; set multifetch.sample.trusted-proxy=true"));
+        assertThat(configured.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void whenProxyUrlUnsetOrEmptyThenNoneIsNamedAndNothingIsLogged() {
+        MultifetchProxyProperties properties = new MultifetchProxyProperties();
+        assertThat(ConfiguredProxy.of(properties, true).display()).isNull();
+        properties.setUrl("");
+        assertThat(ConfiguredProxy.of(properties, true).startupMessage()).isEmpty();
     }
 
     private static Verdict check(SsrfGuard guard, String host, String ip, int port) {

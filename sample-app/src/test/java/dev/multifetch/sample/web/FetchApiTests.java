@@ -50,6 +50,7 @@ class FetchApiTests extends LocalAppTests {
             assertThat(result.bodyTruncated()).isFalse();
             assertThat(result.redirects()).isZero();
             assertThat(result.connects()).isEqualTo(1);
+            assertThat(result.proxy()).as("direct").isNull();
             assertThat(result.timings().totalMs()).isPositive();
             assertThat(result.timings().starttransferMs()).isLessThanOrEqualTo(result.timings().totalMs());
             assertThat(result.index()).isNull();

@@ -100,6 +100,12 @@ public interface FetchListener {
     /** The response body ended after {@code bytes} decoded bytes. */
     default void responseBodyEnd(Transfer transfer, long bytes) { }
 
+    /** Attempt {@code attempt} ended ({@code reason}) and the next starts in {@code delayNanos}. */
+    default void retryScheduled(Transfer transfer, int attempt, long delayNanos, String reason) { }
+
+    /** A 429 or 503 with {@code Retry-After} holds every request to {@code key} for {@code nanos}. */
+    default void hostBlocked(String key, long nanos) { }
+
     /** The transfer finished with a response. */
     default void transferDone(Transfer transfer, FetchResponse response) { }
 

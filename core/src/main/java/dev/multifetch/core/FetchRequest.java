@@ -45,9 +45,11 @@ public final class FetchRequest {
                                              String effectiveUrl, long[] timingNanos, int connects, Headers trailers,
                                              int redirects, java.net.InetSocketAddress remoteAddress,
                                              java.net.InetSocketAddress localAddress, long bytesSent, long bytesReceived,
-                                             String proxy, int connectCode) {
+                                             String proxy, int connectCode, int attempts, Duration retryAfter,
+                                             String retryStopped) {
                 return new FetchResponse(status, reason, httpVersion, headers, body, effectiveUrl, timingNanos, connects,
-                        trailers, redirects, remoteAddress, localAddress, bytesSent, bytesReceived, proxy, connectCode);
+                        trailers, redirects, remoteAddress, localAddress, bytesSent, bytesReceived, proxy, connectCode)
+                        .withRetries(attempts, retryAfter, retryStopped);
             }
         });
     }
@@ -74,6 +76,8 @@ public final class FetchRequest {
     private final TlsConfig tls;
     private final HttpVersion httpVersion;
     private final ProxyConfig proxy;
+    private final RetryPolicy retry;
+    private final int retries;
 
     private FetchRequest(Builder b) {
         this.method = b.method;
@@ -98,6 +102,8 @@ public final class FetchRequest {
         this.tls = b.tls;
         this.httpVersion = b.httpVersion;
         this.proxy = b.proxy;
+        this.retry = b.retry;
+        this.retries = b.retries;
     }
 
     /** A copy of this request without {@code Expect: 100-continue} (after a 417). */
@@ -166,6 +172,8 @@ public final class FetchRequest {
         b.tls = tls;
         b.httpVersion = httpVersion;
         b.proxy = proxy;
+        b.retry = retry;
+        b.retries = retries;
         return b;
     }
 
@@ -289,6 +297,16 @@ public final class FetchRequest {
         return proxy;
     }
 
+    /** This request's own retry policy, or {@code null} for the engine's. */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    /** This request's own number of retries, or -1 for its policy's. */
+    public int retries() {
+        return retries;
+    }
+
     @Override
     public String toString() {
         return method + " " + url;
@@ -320,6 +338,8 @@ public final class FetchRequest {
         private TlsConfig tls;
         private HttpVersion httpVersion;
         private ProxyConfig proxy;
+        private RetryPolicy retry;
+        private int retries = -1;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -525,6 +545,21 @@ public final class FetchRequest {
          */
         public Builder proxy(String url) {
             this.proxy = ProxyConfig.parse(url);
+            return this;
+        }
+
+        /** Retries this request up to {@code n} times (0 to 100) under its or the engine's {@link RetryPolicy}. */
+        public Builder retries(int n) {
+            if (n < 0 || n > 100) {
+                throw new IllegalArgumentException("retries must be 0 to 100: " + n);
+            }
+            this.retries = n;
+            return this;
+        }
+
+        /** Retries this request as {@code policy} says, in place of the engine's policy. */
+        public Builder retry(RetryPolicy policy) {
+            this.retry = Objects.requireNonNull(policy, "retry");
             return this;
         }
 

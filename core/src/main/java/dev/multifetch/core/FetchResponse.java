@@ -29,6 +29,9 @@ public final class FetchResponse {
     private final long bytesReceived;
     private final String proxy;
     private final int connectCode;
+    private int attempts = 1;
+    private java.time.Duration retryAfter;
+    private String retryStopped;
 
     /** Creates a response with the essentials (for adapters and tests). */
     public FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body,
@@ -73,6 +76,32 @@ public final class FetchResponse {
         this.bytesReceived = bytesReceived;
         this.proxy = proxy;
         this.connectCode = connectCode;
+    }
+
+    /** Records the retries of a finished transfer, before it is published. */
+    FetchResponse withRetries(int attempts, java.time.Duration retryAfter, String retryStopped) {
+        this.attempts = attempts;
+        this.retryAfter = retryAfter;
+        this.retryStopped = retryStopped;
+        return this;
+    }
+
+    /** Attempts made: 1, plus one per retry. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** The last {@code Retry-After} the server asked for, or null. libcurl: CURLINFO_RETRY_AFTER. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /**
+     * Why this response, though of a status the retry policy retries, was not retried (no
+     * retries left, a Retry-After beyond the limit, the budget spent, ...), or null.
+     */
+    public String retryStopped() {
+        return retryStopped;
     }
 
     /**

@@ -50,6 +50,8 @@ public final class MultiOptions {
     private final Map<String, List<InetAddress>> resolveOverrides;
     private final Map<String, HostPort> connectTo;
     private final ProxySettings proxy;
+    private final Politeness politeness;
+    private final RetryPolicy retry;
 
     private MultiOptions(Builder b) {
         this.maxTotalConnections = b.maxTotalConnections;
@@ -82,6 +84,8 @@ public final class MultiOptions {
         this.resolveOverrides = Map.copyOf(b.resolveOverrides);
         this.connectTo = Map.copyOf(b.connectTo);
         this.proxy = b.proxy;
+        this.politeness = b.politeness;
+        this.retry = b.retry;
     }
 
     /** A builder starting from the defaults. */
@@ -122,6 +126,8 @@ public final class MultiOptions {
         b.resolveOverrides.putAll(resolveOverrides);
         b.connectTo.putAll(connectTo);
         b.proxy = proxy;
+        b.politeness = politeness;
+        b.retry = retry;
         return b;
     }
 
@@ -274,6 +280,16 @@ public final class MultiOptions {
         return proxy;
     }
 
+    /** Per-host pacing and host blocks; {@link Politeness#NONE} unless set. */
+    public Politeness politeness() {
+        return politeness;
+    }
+
+    /** When failed attempts are retried; {@link RetryPolicy#NONE} unless set. */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
     /** Fixed addresses for {@code host} and {@code port}, or null. libcurl: CURLOPT_RESOLVE. */
     public List<InetAddress> resolveOverride(String host, int port) {
         return resolveOverrides.get(key(host, port));
@@ -325,6 +341,8 @@ public final class MultiOptions {
         private final Map<String, List<InetAddress>> resolveOverrides = new HashMap<>();
         private final Map<String, HostPort> connectTo = new HashMap<>();
         private ProxySettings proxy = ProxySettings.NONE;
+        private Politeness politeness = Politeness.NONE;
+        private RetryPolicy retry = RetryPolicy.NONE;
 
         private Builder() {
         }
@@ -569,6 +587,18 @@ public final class MultiOptions {
         /** Every proxy setting at once: sources, credentials, tunnelling, the proxy's TLS. */
         public Builder proxy(ProxySettings settings) {
             this.proxy = Objects.requireNonNull(settings, "proxy settings");
+            return this;
+        }
+
+        /** Paces request starts per host and honours a host's {@code Retry-After} (see {@link Politeness}). */
+        public Builder politeness(Politeness value) {
+            this.politeness = Objects.requireNonNull(value, "politeness");
+            return this;
+        }
+
+        /** Retries failed attempts as {@code value} says (see {@link RetryPolicy}). */
+        public Builder retry(RetryPolicy value) {
+            this.retry = Objects.requireNonNull(value, "retry");
             return this;
         }
 

@@ -43,5 +43,6 @@ public abstract class ApiAccess {
     protected abstract FetchResponse response(int status, String reason, String httpVersion, Headers headers, byte[] body,
                                               String effectiveUrl, long[] timingNanos, int connects, Headers trailers,
                                               int redirects, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
-                                              long bytesSent, long bytesReceived, String proxy, int connectCode);
+                                              long bytesSent, long bytesReceived, String proxy, int connectCode,
+                                              int attempts, java.time.Duration retryAfter, String retryStopped);
 }

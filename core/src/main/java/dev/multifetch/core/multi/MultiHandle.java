@@ -220,7 +220,7 @@ public final class MultiHandle implements AutoCloseable {
 
     /** See {@link dev.multifetch.core.Multi#pendingHandles}. */
     public int pendingHandles() {
-        return pending.size();
+        return pending.size() + runner.holds().held();
     }
 
     /** See {@link dev.multifetch.core.Multi#openConnections}. */

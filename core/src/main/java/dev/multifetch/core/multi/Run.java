@@ -31,13 +31,15 @@ public final class Run {
     static final int EXPIRE_SPEEDCHECK = 3;
     static final int EXPIRE_READ = 4;
     static final int EXPIRE_EXPECT = 5;
+    /** The pacing head of a key waits for its turn, or a retry waits out its backoff. */
+    static final int EXPIRE_HOLD = 6;
 
     final Transfer transfer;
     MultiHandle multi;
     TransferState state = TransferState.INIT;
     boolean dirty;
     @SuppressWarnings("unchecked")
-    final Expiry<Run>[] expiries = new Expiry[6];
+    final Expiry<Run>[] expiries = new Expiry[7];
     /** Whether its DONE message waits in the handle's queue (so a remove must take it out). */
     boolean messageQueued;
 
@@ -111,6 +113,20 @@ public final class Run {
     int connectCode;
     /** A forwarded request's Digest answer to the proxy's 407, sent once on the repeat. */
     String proxyAuthorization;
+    /** Why the transfer is PENDING outside the connection queue: {@link Holds#PACED}, {@link Holds#RETRY}, or 0. */
+    int hold;
+    /** The pacing key it waits under, while paced. */
+    String paceKey;
+    /** Whether this attempt was let through by pacing already. */
+    boolean paceAdmitted;
+    /** Attempts made: 1 for the first, one more per retry. */
+    int attempts = 1;
+    /** Request bytes written before this attempt began (what a later failure wrote is the difference). */
+    long attemptBytesStart;
+    /** The last Retry-After the server sent, or null. */
+    java.time.Duration retryAfter;
+    /** Why a response that could have been retried was not, or null. */
+    String retryStopped;
 
     FetchException failure;
     FetchResponse response;
@@ -175,6 +191,12 @@ public final class Run {
         h2Replayed = false;
         forceHttp11 = false;
         connectCode = 0;
+        hold = 0;
+        paceKey = null;
+        attempts = 1;
+        attemptBytesStart = 0;
+        retryAfter = null;
+        retryStopped = null;
         bytesSent = 0;
         bytesReceived = 0;
         lastReadNanos = 0;
@@ -225,6 +247,7 @@ public final class Run {
         lookingUpTarget = false;
         socksTarget = null;
         proxyAuthorization = null;
+        paceAdmitted = false;
     }
 
     /** The handle a body consumer resumes with; made on first use. */

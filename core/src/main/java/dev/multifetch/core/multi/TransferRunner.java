@@ -10,6 +10,7 @@ import dev.multifetch.core.FetchError;
 import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.ProxyError;
 import dev.multifetch.core.ProxyException;
+import java.time.Duration;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.http1.HttpException;
 import dev.multifetch.core.http1.PostRedirect;
@@ -42,6 +43,8 @@ final class TransferRunner {
     private final Deadlines deadlines;
     private final Routes routes;
     private final ProxyPhase proxyPhase;
+    private final Holds holds;
+    private final Retries retries;
 
     TransferRunner(MultiHandle multi) {
         this.multi = multi;
@@ -50,8 +53,15 @@ final class TransferRunner {
         this.connectPhase = new ConnectPhase(multi, this);
         this.tlsPhase = new TlsPhase(multi, this);
         this.proxyPhase = new ProxyPhase(multi, this, tlsPhase);
+        this.holds = new Holds(multi, multi.options().politeness());
+        this.retries = new Retries(multi);
         this.http1 = new Http1Exchange(multi, this);
         this.http2 = new Http2Exchange(multi, this);
+    }
+
+    /** Transfers held by pacing or for a retry. */
+    Holds holds() {
+        return holds;
     }
 
     /** The transfer's timeouts and speed check. */
@@ -83,7 +93,8 @@ final class TransferRunner {
             case INIT -> init(t);
             case SETUP -> setup(t);
             case CONNECT -> connect(t);
-            case PENDING, MSGSENT -> false;
+            case PENDING -> t.hold != 0 && holds.release(t, this);
+            case MSGSENT -> false;
             case RESOLVING -> connectPhase.resolving(t);
             case CONNECTING -> connectPhase.connecting(t);
             case PROTOCONNECT -> protoconnect(t);
@@ -110,7 +121,9 @@ final class TransferRunner {
         switch (to) {
             case PENDING -> {
                 t.pendingSinceNanos = multi.now();
-                multi.enqueuePending(t);
+                if (t.hold == 0) {
+                    multi.enqueuePending(t);
+                }
                 listen(t, l -> l.transferQueued(t.transfer));
             }
             case DONE -> multi.cancelExpiries(t);
@@ -129,6 +142,9 @@ final class TransferRunner {
         }
         t.hopStartNanos = t.startNanos;
         t.firstUrl = t.target.url();
+        if (Retries.policy(t, multi.options().retry()).maxRetries() > 0) {
+            retries.started(t, holds.key(t));
+        }
         transition(t, TransferState.SETUP);
         return true;
     }
@@ -152,6 +168,9 @@ final class TransferRunner {
     }
 
     private boolean connect(Run t) {
+        if (!t.paceAdmitted && holds.pacing() && !holds.admit(t, this)) {
+            return false;
+        }
         if (t.conn == null && !t.slotHeld && !claim(t)) {
             transition(t, TransferState.PENDING);
             return false;
@@ -280,6 +299,13 @@ final class TransferRunner {
         if (t.failure == null && t.listenerFailure != null) {
             fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
         }
+        if (t.failure == null && holds.pacing()) {
+            blockOnRetryAfter(t);
+        }
+        long retryDelay = retries.delayNanos(t, holds);
+        if (retryDelay >= 0) {
+            return retryLater(t, retryDelay);
+        }
         if (t.failure == null) {
             String proxyAnswer = proxyPhase.forwardedChallengeAnswer(t);
             if (t.redirectLocation != null || t.retryWithoutExpect || proxyAnswer != null) {
@@ -295,6 +321,50 @@ final class TransferRunner {
         t.requestBytes = null;
         transition(t, TransferState.COMPLETED);
         return true;
+    }
+
+    /** A 429 or 503 with Retry-After blocks the transfer's key until then, at most the politeness' maxBlock. */
+    private void blockOnRetryAfter(Run t) {
+        var p = t.exchange == null ? null : t.exchange.progress(t);
+        if (p == null || (p.status() != 429 && p.status() != 503) || !multi.options().politeness().blockOnRetryAfter()) {
+            return;
+        }
+        Duration wait = dev.multifetch.core.politeness.RetryAfter.parse(p.headers().first("Retry-After").orElse(null),
+                System.currentTimeMillis());
+        if (wait != null && !wait.isZero()) {
+            Duration max = multi.options().politeness().maxBlock();
+            long nanos = (wait.compareTo(max) > 0 ? max : wait).toNanos();
+            String key = holds.key(t);
+            holds.block(key, t.target.origin().host(), multi.now() + nanos);
+            listen(t, l -> l.hostBlocked(key, nanos));
+        }
+    }
+
+    /**
+     * The attempt ended and is tried again after {@code delayNanos}: the connection goes back
+     * (or is closed), the transfer waits PENDING on the timer, then starts the hop over from SETUP.
+     */
+    private boolean retryLater(Run t, long delayNanos) {
+        if (t.failure == null && t.exchange != null && t.conn != null) {
+            t.exchange.release(t, t.exchange.progress(t).connectionReusable());
+        }
+        String reason = t.failure != null ? t.failure.getMessage() : "HTTP " + t.exchange.progress(t).status();
+        int attempt = t.attempts;
+        listen(t, l -> l.retryScheduled(t.transfer, attempt, delayNanos, reason));
+        t.exchange = null;
+        t.failure = null;
+        t.response = null;
+        t.attempts++;
+        t.resetForHop();
+        t.attemptBytesStart = t.bytesSent;
+        Duration timeout = t.request().timeout() != null ? t.request().timeout() : multi.options().timeout();
+        if (timeout != null) {
+            multi.expire(t, Run.EXPIRE_TIMEOUT, t.startNanos + timeout.toNanos());
+        }
+        long at = multi.now() + delayNanos;
+        t.hopStartNanos = at;
+        holds.holdForRetry(t, at, this);
+        return false;
     }
 
     /** The exchange ended well: the connection goes back to the cache or is closed, the response is built. */
@@ -316,11 +386,15 @@ final class TransferRunner {
             }
         }
         t.exchange.release(t, p.connectionReusable());
+        if (p.status() >= 300 && t.retryAfter == null) {
+            t.retryAfter = dev.multifetch.core.politeness.RetryAfter.parse(p.headers().first("Retry-After").orElse(null),
+                    System.currentTimeMillis());
+        }
         t.totalNanos = multi.now() - t.startNanos;
         byte[] body = t.collector == null ? new byte[0] : t.collector.toByteArray();
         t.response = ApiAccess.get().response(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timingNanos(),
                 t.connects, p.trailers(), t.redirects, t.remoteAddress, t.localAddress, t.bytesSent, t.bytesReceived,
-                t.route == null ? null : t.route.proxy().display(), t.connectCode);
+                t.route == null ? null : t.route.proxy().display(), t.connectCode, t.attempts, t.retryAfter, t.retryStopped);
         t.parser = null;
         t.collector = null;
         t.decoder = null;
@@ -496,7 +570,11 @@ final class TransferRunner {
 
     private void releaseResources(Run t) {
         if (t.state == TransferState.PENDING) {
-            multi.dropPending(t);
+            if (t.hold != 0) {
+                holds.drop(t);
+            } else {
+                multi.dropPending(t);
+            }
         }
         if (t.state == TransferState.RESOLVING) {
             t.resolveToken++;

@@ -168,6 +168,34 @@ class RetryTests {
     }
 
     @Test
+    void aConnectionLostAfterTheResponseStartedIsNotRetried() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        server.dispatcher((i, r) -> {
+            requests.incrementAndGet();
+            return script().send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart").reset();
+        });
+
+        FetchException e = fails(engine(QUICK).fetch(FetchRequest.get(server.url("/"))));
+
+        assertThat(e.error()).isIn(FetchError.RECV_ERROR, FetchError.PARTIAL_FILE);
+        assertThat(requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void redirectsAndRetriesCompose() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        server.dispatcher((i, r) -> r.target().equals("/start")
+                ? script().sendResponse(302, Map.of("Location", "/end", "Content-Length", "0"), "")
+                : hits.incrementAndGet() == 1 ? status(503, Map.of()) : ok("end"));
+
+        FetchResponse response = succeeds(engine(QUICK).fetch(FetchRequest.builder(server.url("/start")).followRedirects(true).build()));
+
+        assertThat(response.bodyAsString()).isEqualTo("end");
+        assertThat(response.redirects()).isEqualTo(1);
+        assertThat(response.attempts()).isEqualTo(2);
+    }
+
+    @Test
     void aPostWithAnIdempotencyKeyIsRetried() throws Exception {
         AtomicInteger posts = new AtomicInteger();
         server.dispatcher((i, r) -> posts.incrementAndGet() == 1 ? script().close() : ok("stored"));

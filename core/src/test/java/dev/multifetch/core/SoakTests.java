@@ -91,6 +91,24 @@ class SoakTests {
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void everyTransferCompletesOnceWithTheOutcomeItsFaultImpliesAndTheEngineLeavesNothingBehind() throws Exception {
+        soak(MultiOptions.builder());
+    }
+
+    /**
+     * The same with a retry on every transient failure and a rate per host that holds transfers
+     * PENDING now and then: a fault meets every attempt, so the outcomes stay those it implies,
+     * and still nothing is lost, nothing completes twice, nothing is left behind.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void withRetriesAndPacingOnNothingIsLostOrDoneTwice() throws Exception {
+        soak(MultiOptions.builder()
+                .retry(RetryPolicy.builder().maxRetries(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(2))
+                        .retryConnRefused(true).budget(1.0, 1000).build())
+                .politeness(Politeness.builder().rate(Rate.parse("3000/s").withBurst(32)).build()));
+    }
+
+    private void soak(MultiOptions.Builder options) throws Exception {
         assumeTrue(OpenFiles.supported(), "needs /proc/self/fd to count descriptors");
         assertThat(EXPECTED).as("an expected outcome for every fault").containsOnlyKeys(Fault.values());
         Resources before = Resources.measure();
@@ -106,7 +124,7 @@ class SoakTests {
         Tally tally;
         try (FaultServer server = FaultServer.start();
              FetchEngine engine = FetchEngine.builder()
-                     .options(MultiOptions.builder().maxHostConnections(0).listener(listener).build())
+                     .options(options.maxHostConnections(0).listener(listener).build())
                      .completionExecutor(completions)
                      .build()) {
             tally = new Tally(faults, server);

@@ -59,7 +59,7 @@ final class Retries {
             }
             retryAfter = RetryAfter.parse(response.headers().first("Retry-After").orElse(null), System.currentTimeMillis());
             t.retryAfter = retryAfter != null ? retryAfter : t.retryAfter;
-        } else if (!retryable(t.failure, policy)) {
+        } else if (!retryable(t.failure, policy, t.bytesReceived > t.attemptBytesReceivedStart)) {
             return -1;
         }
         if (t.attempts > policy.maxRetries()) {
@@ -93,8 +93,8 @@ final class Retries {
         return -1;
     }
 
-    /** curl's transient errors: timeouts, DNS, a connection lost before the response; refused only when asked. */
-    private static boolean retryable(FetchException failure, RetryPolicy policy) {
+    /** curl's transient errors: timeouts, DNS, a connection lost before any response byte; refused only when asked. */
+    private static boolean retryable(FetchException failure, RetryPolicy policy, boolean responseStarted) {
         FetchError error = failure.error();
         String message = String.valueOf(failure.getMessage());
         if (error == FetchError.ABORTED_BY_CALLBACK || message.contains("denied by connect policy")) {
@@ -104,8 +104,9 @@ final class Retries {
             return true;
         }
         return switch (error) {
-            case OPERATION_TIMEDOUT, COULDNT_RESOLVE_HOST, COULDNT_RESOLVE_PROXY, GOT_NOTHING, SEND_ERROR, RECV_ERROR,
-                 HTTP2, HTTP2_STREAM -> true;
+            case OPERATION_TIMEDOUT, COULDNT_RESOLVE_HOST, COULDNT_RESOLVE_PROXY -> true;
+            // a connection lost before any response byte: the request may never have been seen
+            case GOT_NOTHING, SEND_ERROR, RECV_ERROR, HTTP2, HTTP2_STREAM -> !responseStarted;
             case COULDNT_CONNECT -> policy.retryConnRefused();
             default -> false;
         };

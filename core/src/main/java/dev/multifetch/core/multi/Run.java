@@ -123,6 +123,8 @@ public final class Run {
     int attempts = 1;
     /** Request bytes written before this attempt began (what a later failure wrote is the difference). */
     long attemptBytesStart;
+    /** Response bytes read before this attempt began. */
+    long attemptBytesReceivedStart;
     /** The last Retry-After the server sent, or null. */
     java.time.Duration retryAfter;
     /** Why a response that could have been retried was not, or null. */
@@ -195,6 +197,7 @@ public final class Run {
         paceKey = null;
         attempts = 1;
         attemptBytesStart = 0;
+        attemptBytesReceivedStart = 0;
         retryAfter = null;
         retryStopped = null;
         bytesSent = 0;

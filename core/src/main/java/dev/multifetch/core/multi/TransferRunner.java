@@ -357,6 +357,7 @@ final class TransferRunner {
         t.attempts++;
         t.resetForHop();
         t.attemptBytesStart = t.bytesSent;
+        t.attemptBytesReceivedStart = t.bytesReceived;
         Duration timeout = t.request().timeout() != null ? t.request().timeout() : multi.options().timeout();
         if (timeout != null) {
             multi.expire(t, Run.EXPIRE_TIMEOUT, t.startNanos + timeout.toNanos());

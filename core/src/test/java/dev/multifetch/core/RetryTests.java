@@ -188,7 +188,7 @@ class RetryTests {
                 ? script().sendResponse(302, Map.of("Location", "/end", "Content-Length", "0"), "")
                 : hits.incrementAndGet() == 1 ? status(503, Map.of()) : ok("end"));
 
-        FetchResponse response = succeeds(engine(QUICK).fetch(FetchRequest.builder(server.url("/start")).followRedirects(true).build()));
+        FetchResponse response = succeeds(engine(QUICK).fetch(FetchRequest.builder(server.url("/start")).followRedirects().build()));
 
         assertThat(response.bodyAsString()).isEqualTo("end");
         assertThat(response.redirects()).isEqualTo(1);

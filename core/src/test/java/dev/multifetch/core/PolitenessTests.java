@@ -6,6 +6,7 @@ import static dev.multifetch.core.testing.ScriptedServer.ok;
 import static dev.multifetch.core.testing.ScriptedServer.script;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multifetch.core.testing.FakeDns;
 import dev.multifetch.core.testing.Loopback;
 import dev.multifetch.core.testing.ScriptedServer;
 import java.time.Duration;
@@ -46,8 +47,9 @@ class PolitenessTests {
         List<Long> arrivalsB = new CopyOnWriteArrayList<>();
         ScriptedServer a = recording(loopback, arrivalsA);
         ScriptedServer b = recording(loopback, arrivalsB);
-        FetchEngine paced = loopback.engine(MultiOptions.builder().politeness(Politeness.builder()
-                .rule("localhost", Duration.ofMillis(500), null).build()).build());
+        // host A is "localhost", pinned to 127.0.0.1: no lookup, no IPv6 attempt, delays the first arrival
+        FetchEngine paced = loopback.engine(MultiOptions.builder().resolve("localhost", a.port(), FakeDns.ip("127.0.0.1"))
+                .politeness(Politeness.builder().rule("localhost", Duration.ofMillis(500), null).build()).build());
 
         long start = System.nanoTime();
         List<CompletableFuture<FetchResponse>> toA = IntStream.range(0, 3)

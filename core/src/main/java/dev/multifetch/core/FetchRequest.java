@@ -1,6 +1,5 @@
 package dev.multifetch.core;
 
-import dev.multifetch.core.multi.ApiAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,35 +22,7 @@ import java.util.Set;
 public final class FetchRequest {
 
     static {
-        ApiAccess.register(new ApiAccess() {
-            @Override
-            protected FetchRequest withoutExpectContinue(FetchRequest request) {
-                return request.withoutExpectContinue();
-            }
-
-            @Override
-            protected FetchRequest redirected(FetchRequest request, String url, String method, boolean dropBody,
-                                              List<Map.Entry<String, String>> credentials) {
-                return request.redirected(url, method, dropBody, credentials);
-            }
-
-            @Override
-            protected List<Map.Entry<String, String>> credentials(FetchRequest request) {
-                return request.credentials();
-            }
-
-            @Override
-            protected FetchResponse response(int status, String reason, String httpVersion, Headers headers, byte[] body,
-                                             String effectiveUrl, long[] timingNanos, int connects, Headers trailers,
-                                             int redirects, java.net.InetSocketAddress remoteAddress,
-                                             java.net.InetSocketAddress localAddress, long bytesSent, long bytesReceived,
-                                             String proxy, int connectCode, int attempts, Duration retryAfter,
-                                             String retryStopped) {
-                return new FetchResponse(status, reason, httpVersion, headers, body, effectiveUrl, timingNanos, connects,
-                        trailers, redirects, remoteAddress, localAddress, bytesSent, bytesReceived, proxy, connectCode)
-                        .withRetries(attempts, retryAfter, retryStopped);
-            }
-        });
+        RequestAccess.register();
     }
 
     private final String method;

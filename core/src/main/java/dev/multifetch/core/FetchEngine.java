@@ -1,5 +1,6 @@
 package dev.multifetch.core;
 
+import dev.multifetch.core.FetchInterceptor.Interception;
 import dev.multifetch.core.engine.SelectorLoop;
 import dev.multifetch.core.engine.TransferFuture;
 import java.time.Duration;
@@ -24,9 +25,11 @@ public final class FetchEngine implements AutoCloseable {
 
     private final SelectorLoop loop;
     private final Duration shutdownGrace;
+    private final FetchInterceptor interceptor;
 
     private FetchEngine(Builder b) {
         this.shutdownGrace = b.shutdownGrace;
+        this.interceptor = b.interceptor;
         this.loop = new SelectorLoop(b.options, b.completionExecutor);
     }
 
@@ -47,9 +50,25 @@ public final class FetchEngine implements AutoCloseable {
      * {@link IllegalStateException}.
      */
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+        Interception interception = null;
+        if (interceptor != null) {
+            try {
+                interception = interceptor.intercept(request);
+                if (interception != null && !interception.headers().isEmpty()) {
+                    request = request.withHeaders(interception.headers());
+                }
+            } catch (RuntimeException | LinkageError e) {
+                if (interception != null) {
+                    interception.completed(null, e);
+                }
+                return CompletableFuture.failedFuture(new FetchException(FetchError.ABORTED_BY_CALLBACK,
+                        "the FetchInterceptor threw " + e, e));
+            }
+        }
         Transfer transfer = new Transfer(request);
         TransferFuture future = new TransferFuture(loop);
         future.bind(transfer);
+        future.intercepted(interception);
         transfer.attach(future);
         if (!loop.submit(transfer)) {
             Throwable failure = loop.failure();
@@ -126,8 +145,15 @@ public final class FetchEngine implements AutoCloseable {
         private MultiOptions options = MultiOptions.DEFAULTS;
         private Executor completionExecutor = ForkJoinPool.commonPool();
         private Duration shutdownGrace = Duration.ofSeconds(5);
+        private FetchInterceptor interceptor;
 
         private Builder() {
+        }
+
+        /** Sets the hook every fetch passes through (tracing, observation); none by default. */
+        public Builder interceptor(FetchInterceptor value) {
+            this.interceptor = value;
+            return this;
         }
 
         /** Sets the multi handle's options. */

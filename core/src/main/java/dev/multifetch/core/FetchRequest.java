@@ -49,6 +49,7 @@ public final class FetchRequest {
     private final ProxyConfig proxy;
     private final RetryPolicy retry;
     private final int retries;
+    private final String uriTemplate;
 
     private FetchRequest(Builder b) {
         this.method = b.method;
@@ -75,6 +76,7 @@ public final class FetchRequest {
         this.proxy = b.proxy;
         this.retry = b.retry;
         this.retries = b.retries;
+        this.uriTemplate = b.uriTemplate;
     }
 
     /** A copy of this request without {@code Expect: 100-continue} (after a 417). */
@@ -103,6 +105,19 @@ public final class FetchRequest {
         }
         b.headers.addAll(credentials);
         b.body = dropBody ? null : body;
+        return new FetchRequest(b);
+    }
+
+    /** A copy of this request with {@code fields} set, each replacing every field of the same name (any case). */
+    FetchRequest withHeaders(Map<String, String> fields) {
+        Builder b = copy(url);
+        for (Map.Entry<String, String> h : headers.entries()) {
+            if (fields.keySet().stream().noneMatch(name -> name.equalsIgnoreCase(h.getKey()))) {
+                b.headers.add(h);
+            }
+        }
+        fields.forEach(b::header);
+        b.body = body;
         return new FetchRequest(b);
     }
 
@@ -145,6 +160,7 @@ public final class FetchRequest {
         b.proxy = proxy;
         b.retry = retry;
         b.retries = retries;
+        b.uriTemplate = uriTemplate;
         return b;
     }
 
@@ -278,6 +294,11 @@ public final class FetchRequest {
         return retries;
     }
 
+    /** The URI template the URL was made from ({@code /users/{id}}), for low-cardinality metrics; or null. */
+    public String uriTemplate() {
+        return uriTemplate;
+    }
+
     @Override
     public String toString() {
         return method + " " + url;
@@ -311,6 +332,7 @@ public final class FetchRequest {
         private ProxyConfig proxy;
         private RetryPolicy retry;
         private int retries = -1;
+        private String uriTemplate;
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -531,6 +553,12 @@ public final class FetchRequest {
         /** Retries this request as {@code policy} says, in place of the engine's policy. */
         public Builder retry(RetryPolicy policy) {
             this.retry = Objects.requireNonNull(policy, "retry");
+            return this;
+        }
+
+        /** Names the URI template the URL was made from, so metrics group {@code /users/1} and {@code /users/2}. */
+        public Builder uriTemplate(String template) {
+            this.uriTemplate = template;
             return this;
         }
 

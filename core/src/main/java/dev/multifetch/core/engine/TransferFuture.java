@@ -1,7 +1,11 @@
 package dev.multifetch.core.engine;
 
+import dev.multifetch.core.AttemptObserver;
+import dev.multifetch.core.FetchException;
+import dev.multifetch.core.FetchInterceptor.Interception;
 import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.Transfer;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -9,10 +13,13 @@ import java.util.concurrent.CompletableFuture;
  * cancelling it asks the loop to stop the transfer. Done by overriding rather than by dependent
  * stages, so a fetch costs no extra objects for either.
  */
-public final class TransferFuture extends CompletableFuture<FetchResponse> {
+public final class TransferFuture extends CompletableFuture<FetchResponse> implements AttemptObserver {
+
+    private static final System.Logger LOG = System.getLogger(TransferFuture.class.getName());
 
     private final SelectorLoop loop;
     private Transfer transfer;
+    private Interception interception;
 
     /** A future for a transfer that {@code loop} will run. */
     public TransferFuture(SelectorLoop loop) {
@@ -24,11 +31,31 @@ public final class TransferFuture extends CompletableFuture<FetchResponse> {
         this.transfer = transfer;
     }
 
+    /** Binds the interceptor's view of this fetch, told of its attempts and its end; null for none. */
+    public void intercepted(Interception value) {
+        this.interception = value;
+    }
+
+    @Override
+    public void attemptStarted(int attempt, String url) {
+        if (interception != null) {
+            interception.attemptStarted(attempt, url);
+        }
+    }
+
+    @Override
+    public void attemptEnded(int attempt, int status, FetchException failure) {
+        if (interception != null) {
+            interception.attemptEnded(attempt, status, failure);
+        }
+    }
+
     @Override
     public boolean complete(FetchResponse value) {
         boolean done = super.complete(value);
         if (done) {
             loop.finished();
+            tellInterception(value, null);
         }
         return done;
     }
@@ -38,8 +65,19 @@ public final class TransferFuture extends CompletableFuture<FetchResponse> {
         boolean done = super.completeExceptionally(failure);
         if (done) {
             loop.finished();
+            tellInterception(null, failure);
         }
         return done;
+    }
+
+    private void tellInterception(FetchResponse response, Throwable failure) {
+        if (interception != null) {
+            try {
+                interception.completed(response, failure);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "a FetchInterceptor threw on completion of " + transfer, e);
+            }
+        }
     }
 
     /** Cancels the fetch: the transfer is stopped on the selector thread and its connection closed. */
@@ -49,6 +87,7 @@ public final class TransferFuture extends CompletableFuture<FetchResponse> {
         if (done) {
             loop.finished();
             loop.cancel(transfer);
+            tellInterception(null, new CancellationException("the fetch was cancelled"));
         }
         return done;
     }

@@ -7,6 +7,7 @@ import dev.multifetch.core.TransferState;
 import dev.multifetch.core.connection.DnsCache;
 import dev.multifetch.core.politeness.RegistrableDomain;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,6 +136,23 @@ final class Holds {
         if (untilNanos - pace.blockedUntil > 0) {
             pace.blockedUntil = untilNanos;
             scheduleHead(pace, multi.now());
+        }
+    }
+
+    /** A 429 or 503 with Retry-After blocks the transfer's key until then, at most the politeness' maxBlock. */
+    void blockOnRetryAfter(Run t, TransferRunner runner) {
+        var p = t.exchange == null ? null : t.exchange.progress(t);
+        if (p == null || (p.status() != 429 && p.status() != 503) || !multi.options().politeness().blockOnRetryAfter()) {
+            return;
+        }
+        Duration wait = dev.multifetch.core.politeness.RetryAfter.parse(p.headers().first("Retry-After").orElse(null),
+                System.currentTimeMillis());
+        if (wait != null && !wait.isZero()) {
+            Duration max = multi.options().politeness().maxBlock();
+            long nanos = (wait.compareTo(max) > 0 ? max : wait).toNanos();
+            String key = key(t);
+            block(key, t.target.origin().host(), multi.now() + nanos);
+            runner.listen(t, l -> l.hostBlocked(key, nanos));
         }
     }
 

@@ -132,4 +132,34 @@ final class Retries {
         long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
         return policy.jitter() ? ThreadLocalRandom.current().nextLong(exp + 1) : exp;
     }
+
+    /**
+     * The attempt ended and is tried again after {@code delayNanos}: the connection goes back
+     * (or is closed), the transfer waits PENDING on the timer, then starts the hop over from SETUP.
+     */
+    boolean retryLater(Run t, long delayNanos, TransferRunner runner, Holds holds) {
+        int status = t.failure != null ? 0 : t.exchange.progress(t).status();
+        Attempts.ended(t, status, t.failure);
+        if (t.failure == null && t.exchange != null && t.conn != null) {
+            t.exchange.release(t, t.exchange.progress(t).connectionReusable());
+        }
+        String reason = t.failure != null ? t.failure.getMessage() : "HTTP " + status;
+        int attempt = t.attempts;
+        runner.listen(t, l -> l.retryScheduled(t.transfer, attempt, delayNanos, reason));
+        t.exchange = null;
+        t.failure = null;
+        t.response = null;
+        t.attempts++;
+        t.resetForHop();
+        t.attemptBytesStart = t.bytesSent;
+        t.attemptBytesReceivedStart = t.bytesReceived;
+        Duration timeout = t.request().timeout() != null ? t.request().timeout() : multi.options().timeout();
+        if (timeout != null) {
+            multi.expire(t, Run.EXPIRE_TIMEOUT, t.startNanos + timeout.toNanos());
+        }
+        long at = multi.now() + delayNanos;
+        t.hopStartNanos = at;
+        holds.holdForRetry(t, at, runner);
+        return false;
+    }
 }

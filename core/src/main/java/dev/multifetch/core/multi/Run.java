@@ -129,6 +129,9 @@ public final class Run {
     java.time.Duration retryAfter;
     /** Why a response that could have been retried was not, or null. */
     String retryStopped;
+    /** Attempts started so far (hops, retries, repeats), and whether the last is still under way. */
+    int attemptSeq;
+    boolean attemptOpen;
 
     FetchException failure;
     FetchResponse response;
@@ -200,6 +203,8 @@ public final class Run {
         attemptBytesReceivedStart = 0;
         retryAfter = null;
         retryStopped = null;
+        attemptSeq = 0;
+        attemptOpen = false;
         bytesSent = 0;
         bytesReceived = 0;
         lastReadNanos = 0;

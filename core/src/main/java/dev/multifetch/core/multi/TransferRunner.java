@@ -10,7 +10,6 @@ import dev.multifetch.core.FetchError;
 import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.ProxyError;
 import dev.multifetch.core.ProxyException;
-import java.time.Duration;
 import dev.multifetch.core.connection.Connection;
 import dev.multifetch.core.http1.HttpException;
 import dev.multifetch.core.http1.PostRedirect;
@@ -151,6 +150,7 @@ final class TransferRunner {
 
     /** Picks the hop's route (direct or through which proxy) and pool key; the policy judges a proxied target now. */
     private boolean setup(Run t) {
+        Attempts.started(t);
         HttpVersion asked = t.hop.httpVersion() != null ? t.hop.httpVersion() : multi.options().httpVersion();
         try {
             t.route = routes.route(t.target, t.hop, asked);
@@ -300,11 +300,11 @@ final class TransferRunner {
             fail(t, FetchError.ABORTED_BY_CALLBACK, "a listener threw " + t.listenerFailure, t.listenerFailure);
         }
         if (t.failure == null && holds.pacing()) {
-            blockOnRetryAfter(t);
+            holds.blockOnRetryAfter(t, this);
         }
         long retryDelay = retries.delayNanos(t, holds);
         if (retryDelay >= 0) {
-            return retryLater(t, retryDelay);
+            return retries.retryLater(t, retryDelay, this, holds);
         }
         if (t.failure == null) {
             String proxyAnswer = proxyPhase.forwardedChallengeAnswer(t);
@@ -321,51 +321,6 @@ final class TransferRunner {
         t.requestBytes = null;
         transition(t, TransferState.COMPLETED);
         return true;
-    }
-
-    /** A 429 or 503 with Retry-After blocks the transfer's key until then, at most the politeness' maxBlock. */
-    private void blockOnRetryAfter(Run t) {
-        var p = t.exchange == null ? null : t.exchange.progress(t);
-        if (p == null || (p.status() != 429 && p.status() != 503) || !multi.options().politeness().blockOnRetryAfter()) {
-            return;
-        }
-        Duration wait = dev.multifetch.core.politeness.RetryAfter.parse(p.headers().first("Retry-After").orElse(null),
-                System.currentTimeMillis());
-        if (wait != null && !wait.isZero()) {
-            Duration max = multi.options().politeness().maxBlock();
-            long nanos = (wait.compareTo(max) > 0 ? max : wait).toNanos();
-            String key = holds.key(t);
-            holds.block(key, t.target.origin().host(), multi.now() + nanos);
-            listen(t, l -> l.hostBlocked(key, nanos));
-        }
-    }
-
-    /**
-     * The attempt ended and is tried again after {@code delayNanos}: the connection goes back
-     * (or is closed), the transfer waits PENDING on the timer, then starts the hop over from SETUP.
-     */
-    private boolean retryLater(Run t, long delayNanos) {
-        if (t.failure == null && t.exchange != null && t.conn != null) {
-            t.exchange.release(t, t.exchange.progress(t).connectionReusable());
-        }
-        String reason = t.failure != null ? t.failure.getMessage() : "HTTP " + t.exchange.progress(t).status();
-        int attempt = t.attempts;
-        listen(t, l -> l.retryScheduled(t.transfer, attempt, delayNanos, reason));
-        t.exchange = null;
-        t.failure = null;
-        t.response = null;
-        t.attempts++;
-        t.resetForHop();
-        t.attemptBytesStart = t.bytesSent;
-        t.attemptBytesReceivedStart = t.bytesReceived;
-        Duration timeout = t.request().timeout() != null ? t.request().timeout() : multi.options().timeout();
-        if (timeout != null) {
-            multi.expire(t, Run.EXPIRE_TIMEOUT, t.startNanos + timeout.toNanos());
-        }
-        long at = multi.now() + delayNanos;
-        t.hopStartNanos = at;
-        holds.holdForRetry(t, at, this);
-        return false;
     }
 
     /** The exchange ended well: the connection goes back to the cache or is closed, the response is built. */
@@ -439,6 +394,7 @@ final class TransferRunner {
         } catch (HttpException e) {
             return fail(t, e.error(), e.getMessage(), null);
         }
+        Attempts.ended(t, t.exchange.progress(t).status(), null);
         t.exchange.release(t, t.exchange.progress(t).connectionReusable());
         t.exchange = null;
         if (t.redirectLocation != null) {
@@ -457,6 +413,7 @@ final class TransferRunner {
     }
 
     private boolean completed(Run t) {
+        Attempts.ended(t, t.response != null ? t.response.status() : 0, t.failure);
         transition(t, TransferState.MSGSENT);
         multi.postMessage(t);
         FetchListener listener = multi.options().listener();
@@ -552,6 +509,7 @@ final class TransferRunner {
                     "removed from the multi handle in state " + t.state);
         }
         releaseResources(t);
+        Attempts.ended(t, 0, t.failure);
         t.requestBytes = null;
         t.parser = null;
         t.totalNanos = multi.now() - t.startNanos;

@@ -1,0 +1,15 @@
+package dev.multifetch.core;
+
+/**
+ * Told of each attempt of the transfer it is attached to ({@link Transfer#attach}): the first
+ * request, each redirect hop, each retry, each repeat (after a 417 or a proxy's 407). Called on
+ * the driving thread: it must not block; what it throws is logged and ignored.
+ */
+public interface AttemptObserver {
+
+    /** Attempt {@code attempt} (from 1) starts, for {@code url}. */
+    void attemptStarted(int attempt, String url);
+
+    /** Attempt {@code attempt} ended with a response of {@code status}, or with {@code failure} (status 0). */
+    void attemptEnded(int attempt, int status, FetchException failure);
+}

@@ -1,0 +1,47 @@
+package dev.multifetch.core.multi;
+
+import dev.multifetch.core.AttemptObserver;
+import dev.multifetch.core.FetchException;
+
+/**
+ * A transfer's attempts as its {@link AttemptObserver} (attached to the transfer) hears of them:
+ * the first request, each redirect hop, retry and repeat, each started and ended once.
+ */
+final class Attempts {
+
+    private static final System.Logger LOG = System.getLogger(Attempts.class.getName());
+
+    private Attempts() {
+    }
+
+    /** An attempt of the transfer's current hop starts. */
+    static void started(Run t) {
+        int attempt = ++t.attemptSeq;
+        t.attemptOpen = true;
+        if (t.transfer.attachment() instanceof AttemptObserver observer) {
+            String url = t.target.url();
+            tell(t, () -> observer.attemptStarted(attempt, url));
+        }
+    }
+
+    /** Ends the attempt under way, if any, telling the transfer's attempt observer. */
+    static void ended(Run t, int status, FetchException failure) {
+        if (t.attemptOpen) {
+            t.attemptOpen = false;
+            if (t.transfer.attachment() instanceof AttemptObserver observer) {
+                int attempt = t.attemptSeq;
+                tell(t, () -> observer.attemptEnded(attempt, status, failure));
+            }
+        }
+    }
+
+    /** Runs an attempt observer's call: what it throws is logged, never the transfer's end. */
+    private static void tell(Run t, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "an AttemptObserver threw for " + t, e);
+        }
+    }
+
+}

@@ -1,5 +1,6 @@
 package dev.multifetch.core;
 
+import static dev.multifetch.core.testing.Fetches.eventually;
 import static dev.multifetch.core.testing.Fetches.fails;
 import static dev.multifetch.core.testing.Fetches.succeeds;
 import static dev.multifetch.core.testing.ScriptedServer.ok;
@@ -163,7 +164,8 @@ class RealProxyTests {
         FetchResponse response = succeeds(engine.fetch(FetchRequest.get(origin.url("/b"))));
 
         assertThat(response.bodyAsString()).isEqualTo("s /b proxy-auth=none");
-        assertThat(proxy.accessLog()).hasSize(1).allMatch(line -> line.contains("bob"));
+        // squid writes its access log line after the response has gone: wait for it
+        eventually().untilAsserted(() -> assertThat(proxy.accessLog()).hasSize(1).allMatch(line -> line.contains("bob")));
     }
 
     @ParameterizedTest

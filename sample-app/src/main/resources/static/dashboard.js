@@ -6,7 +6,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const CHART = { width: 600, height: 170, left: 34, right: 6, top: 8, bottom: 20 };
 
-  const state = { history: [], recent: [], tickMs: 1000, source: null };
+  const state = { history: [], recent: [], hosts: [], tickMs: 1000, source: null };
 
   const $ = (id) => document.getElementById(id);
 
@@ -52,6 +52,7 @@
       $('proxy').textContent = hello.proxy ? 'via proxy ' + hello.proxy : 'direct (no proxy)';
       state.history = hello.history;
       state.recent = hello.recent.slice().reverse();
+      state.hosts = hello.hosts;
       setStatus('live', 'live');
       render();
     });
@@ -71,6 +72,7 @@
         }
       }
       state.recent.length = Math.min(state.recent.length, 50);
+      state.hosts = tick.hosts;
       setStatus('live', 'live');
       render();
     });
@@ -103,6 +105,7 @@
     drawHandles();
     drawRates();
     drawTable();
+    drawHeld();
   }
 
   function el(name, attrs, text) {
@@ -215,6 +218,7 @@
         cell(t.method),
         url,
         cell(result, t.error || t.status >= 400 ? 'bad' : 'good'),
+        cell(t.attempts === null || t.attempts === undefined ? '' : t.attempts, 'num tries'),
         cell(t.httpVersion || '', 'protocol'),
         cell(t.bodyBytes === null ? '' : t.bodyBytes, 'num'),
         cell(ms(timings.namelookupMs), 'num'),
@@ -227,15 +231,33 @@
     $('recent-empty').classList.toggle('hidden', state.recent.length > 0);
   }
 
+  // the hosts the engine holds back now: blocked by a Retry-After, or with transfers waiting to start
+  function drawHeld() {
+    const body = document.querySelector('#held tbody');
+    body.replaceChildren();
+    for (const h of state.hosts) {
+      const row = document.createElement('tr');
+      row.append(
+        cell(h.host, 'url'),
+        cell(h.waiting, 'num waiting'),
+        cell(h.blockedMs > 0 ? (h.blockedMs / 1000).toFixed(1) : '', h.blockedMs > 0 ? 'num blocked bad' : 'num blocked'));
+      body.appendChild(row);
+    }
+    $('held-empty').classList.toggle('hidden', state.hosts.length > 0);
+  }
+
   // ---- the forms ----
 
   function describe(result) {
     const prefix = result.index !== undefined ? '#' + result.index + ' ' : '';
+    const tries = result.attempts > 1 ? ', ' + result.attempts + ' attempts' : '';
     if (result.error) {
-      return prefix + result.error.code + ': ' + result.error.message + ' — ' + result.url;
+      return prefix + result.error.code + ': ' + result.error.message + tries + ' — ' + result.url;
     }
     const total = result.timings ? ' in ' + result.timings.totalMs.toFixed(1) + ' ms' : '';
-    return prefix + result.status + ' ' + result.httpVersion + ', ' + result.bodyBytes + ' bytes' + total + ' — ' + result.url;
+    const stopped = result.retryStopped ? ' (not retried: ' + result.retryStopped + ')' : '';
+    return prefix + result.status + ' ' + result.httpVersion + ', ' + result.bodyBytes + ' bytes' + total + tries + stopped
+        + ' — ' + result.url;
   }
 
   function problemText(problem) {
@@ -267,7 +289,11 @@
       const response = await fetch('api/fetch', {
         method: 'POST',
         headers: headers({ 'Content-Type': 'application/json' }),
-        body: JSON.stringify({ url: $('fetch-url').value.trim(), httpVersion: $('fetch-version').value || undefined }),
+        body: JSON.stringify({
+          url: $('fetch-url').value.trim(),
+          httpVersion: $('fetch-version').value || undefined,
+          retries: Number($('fetch-retries').value) || undefined,
+        }),
       });
       if (!response.ok) {
         await showProblem(response, out);
@@ -311,7 +337,11 @@
       const response = await fetch('api/batch', {
         method: 'POST',
         headers: headers({ 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }),
-        body: JSON.stringify({ requests, concurrency: Number($('batch-concurrency').value) || undefined }),
+        body: JSON.stringify({
+          requests,
+          concurrency: Number($('batch-concurrency').value) || undefined,
+          minIntervalMs: Number($('batch-interval').value) || undefined,
+        }),
       });
       if (!response.ok) {
         await showProblem(response, out);

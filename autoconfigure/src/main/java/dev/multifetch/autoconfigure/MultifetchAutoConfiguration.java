@@ -36,6 +36,12 @@ import org.springframework.util.StringUtils;
  * {@code multifetch.proxy.url}, a {@link ProxySelector} bean, when there is one, is asked for each
  * request's proxy. With the actuator, its {@code configprops} and {@code env} endpoints mask the
  * proxy's password.
+ *
+ * <p>{@code multifetch.politeness.*} paces request starts per host and blocks a host that answers
+ * 429 or 503 with {@code Retry-After} ({@link MultifetchPolitenessProperties});
+ * {@code multifetch.retry.*} is the retry policy of requests that set none
+ * ({@link MultifetchRetryProperties}). The {@link HostHolds} bean hears which hosts are held now,
+ * for the health indicator, the meters and your own dashboards.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @EnableConfigurationProperties(MultifetchProperties.class)
@@ -97,6 +103,12 @@ public final class MultifetchAutoConfiguration {
             throw new InvalidSslBundleException(property, name, false, property
                     + " names the SSL bundle '" + name + "', which the engine cannot use: " + ex.getMessage(), ex);
         }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    HostHolds multifetchHostHolds() {
+        return new HostHolds();
     }
 
     @Bean

@@ -3,7 +3,6 @@ package dev.multifetch.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.HttpVersion;
@@ -130,6 +129,12 @@ public class MultifetchProperties implements Validator {
 
     @NestedConfigurationProperty
     private final MultifetchProxyProperties proxy = new MultifetchProxyProperties();
+
+    @NestedConfigurationProperty
+    private final MultifetchPolitenessProperties politeness = new MultifetchPolitenessProperties();
+
+    @NestedConfigurationProperty
+    private final MultifetchRetryProperties retry = new MultifetchRetryProperties();
 
     private final Metrics metrics = new Metrics();
 
@@ -327,6 +332,14 @@ public class MultifetchProperties implements Validator {
         return this.proxy;
     }
 
+    public MultifetchPolitenessProperties getPoliteness() {
+        return this.politeness;
+    }
+
+    public MultifetchRetryProperties getRetry() {
+        return this.retry;
+    }
+
     public Metrics getMetrics() {
         return this.metrics;
     }
@@ -335,11 +348,11 @@ public class MultifetchProperties implements Validator {
         return this.health;
     }
 
-    /** A builder of the multi handle options these properties describe. */
+    /** A builder of the multi handle options these properties describe, politeness and retries included. */
     MultiOptions.Builder toOptionsBuilder() {
         MultiOptions.Builder builder = MultiOptions.builder();
         optionSettings().forEach((setting) -> setting.setter().accept(builder));
-        return builder;
+        return builder.politeness(this.politeness.toPoliteness()).retry(this.retry.toPolicy());
     }
 
     /** The multi handle options these properties describe. */
@@ -355,42 +368,43 @@ public class MultifetchProperties implements Validator {
     /** Tries each value on its own against core's rules and rejects the field core refuses. */
     @Override
     public void validate(Object target, Errors errors) {
-        for (Setting<MultiOptions.Builder> setting : optionSettings()) {
-            check(setting, MultiOptions.builder(), errors);
+        for (PropertySetting<MultiOptions.Builder> setting : optionSettings()) {
+            setting.check(MultiOptions.builder(), errors);
         }
-        check(new Setting<>("shutdownGrace", (b) -> b.shutdownGrace(this.shutdownGrace)), FetchEngine.builder(),
-                errors);
-        check(new Setting<>("health.stallThreshold", (ignored) -> this.health.requireValidStallThreshold()), null,
-                errors);
+        new PropertySetting<FetchEngine.Builder>("shutdownGrace", (b) -> b.shutdownGrace(this.shutdownGrace))
+            .check(FetchEngine.builder(), errors);
+        PropertyReasons.check(errors, "health.stallThreshold", this.health::requireValidStallThreshold);
         this.proxy.validate(errors);
+        this.politeness.validate(errors);
+        this.retry.validate(errors);
     }
 
-    private List<Setting<MultiOptions.Builder>> optionSettings() {
+    private List<PropertySetting<MultiOptions.Builder>> optionSettings() {
         return List.of(
-                new Setting<>("maxHostConnections", (b) -> b.maxHostConnections(this.maxHostConnections)),
-                new Setting<>("maxTotalConnections", (b) -> b.maxTotalConnections(this.maxTotalConnections)),
-                new Setting<>("maxConnects", (b) -> b.maxConnects(this.maxConnects)),
-                new Setting<>("maxIdleAge", (b) -> b.maxIdleAge(this.maxIdleAge)),
-                new Setting<>("maxLifetime", (b) -> b.maxLifetime(this.maxLifetime)),
-                new Setting<>("connectTimeout", (b) -> b.connectTimeout(this.connectTimeout)),
-                new Setting<>("readTimeout", (b) -> b.readTimeout(zeroAsNone(notNegative("readTimeout", this.readTimeout)))),
-                new Setting<>("timeout", (b) -> b.timeout(this.timeout)),
-                new Setting<>("lowSpeedLimit", (b) -> b.lowSpeedLimit(this.lowSpeedLimit.toBytes())),
-                new Setting<>("lowSpeedTime", (b) -> b.lowSpeedTime(this.lowSpeedTime)),
-                new Setting<>("maxBodySize", (b) -> b.maxBodySize(this.maxBodySize.toBytes())),
-                new Setting<>("maxHeaderSize", (b) -> b.maxHeaderBytes(intBytes("maxHeaderSize", this.maxHeaderSize))),
-                new Setting<>("userAgent", (b) -> b.userAgent(this.userAgent)),
-                new Setting<>("resolverThreads", (b) -> b.resolverThreads(this.resolverThreads)),
-                new Setting<>("dnsCacheTimeout", (b) -> b.dnsCacheTimeout(this.dnsCacheTimeout)),
-                new Setting<>("happyEyeballsTimeout", (b) -> b.happyEyeballsTimeout(this.happyEyeballsTimeout)),
-                new Setting<>("tcpNoDelay", (b) -> b.tcpNoDelay(this.tcpNoDelay)),
-                new Setting<>("sendBufferSize",
+                new PropertySetting<>("maxHostConnections", (b) -> b.maxHostConnections(this.maxHostConnections)),
+                new PropertySetting<>("maxTotalConnections", (b) -> b.maxTotalConnections(this.maxTotalConnections)),
+                new PropertySetting<>("maxConnects", (b) -> b.maxConnects(this.maxConnects)),
+                new PropertySetting<>("maxIdleAge", (b) -> b.maxIdleAge(this.maxIdleAge)),
+                new PropertySetting<>("maxLifetime", (b) -> b.maxLifetime(this.maxLifetime)),
+                new PropertySetting<>("connectTimeout", (b) -> b.connectTimeout(this.connectTimeout)),
+                new PropertySetting<>("readTimeout", (b) -> b.readTimeout(zeroAsNone(notNegative("readTimeout", this.readTimeout)))),
+                new PropertySetting<>("timeout", (b) -> b.timeout(this.timeout)),
+                new PropertySetting<>("lowSpeedLimit", (b) -> b.lowSpeedLimit(this.lowSpeedLimit.toBytes())),
+                new PropertySetting<>("lowSpeedTime", (b) -> b.lowSpeedTime(this.lowSpeedTime)),
+                new PropertySetting<>("maxBodySize", (b) -> b.maxBodySize(this.maxBodySize.toBytes())),
+                new PropertySetting<>("maxHeaderSize", (b) -> b.maxHeaderBytes(intBytes("maxHeaderSize", this.maxHeaderSize))),
+                new PropertySetting<>("userAgent", (b) -> b.userAgent(this.userAgent)),
+                new PropertySetting<>("resolverThreads", (b) -> b.resolverThreads(this.resolverThreads)),
+                new PropertySetting<>("dnsCacheTimeout", (b) -> b.dnsCacheTimeout(this.dnsCacheTimeout)),
+                new PropertySetting<>("happyEyeballsTimeout", (b) -> b.happyEyeballsTimeout(this.happyEyeballsTimeout)),
+                new PropertySetting<>("tcpNoDelay", (b) -> b.tcpNoDelay(this.tcpNoDelay)),
+                new PropertySetting<>("sendBufferSize",
                         (b) -> b.sendBufferSize(intBytes("sendBufferSize", this.sendBufferSize))),
-                new Setting<>("receiveBufferSize",
+                new PropertySetting<>("receiveBufferSize",
                         (b) -> b.receiveBufferSize(intBytes("receiveBufferSize", this.receiveBufferSize))),
-                new Setting<>("httpVersion", (b) -> b.httpVersion(httpVersion(this.httpVersion))),
-                new Setting<>("maxConcurrentStreams", (b) -> b.maxConcurrentStreams(this.maxConcurrentStreams)),
-                new Setting<>("pipeWait", (b) -> b.pipeWait(this.pipeWait)));
+                new PropertySetting<>("httpVersion", (b) -> b.httpVersion(httpVersion(this.httpVersion))),
+                new PropertySetting<>("maxConcurrentStreams", (b) -> b.maxConcurrentStreams(this.maxConcurrentStreams)),
+                new PropertySetting<>("pipeWait", (b) -> b.pipeWait(this.pipeWait)));
     }
 
     /** A negative timeout is refused as negative: core's "must be positive" would hide that 0 means none here. */
@@ -422,27 +436,6 @@ public class MultifetchProperties implements Validator {
             throw new IllegalArgumentException(name + " > " + Integer.MAX_VALUE + " bytes: " + size);
         }
         return (int) bytes;
-    }
-
-    private static <B> void check(Setting<B> setting, B builder, Errors errors) {
-        try {
-            setting.setter().accept(builder);
-        }
-        catch (IllegalArgumentException ex) {
-            errors.rejectValue(setting.field(), "invalid", PropertyReasons.of(ex.getMessage()));
-        }
-        catch (NullPointerException ex) {
-            // core's builders refuse null with Objects.requireNonNull; a blank property value binds to null
-            errors.rejectValue(setting.field(), "required", "must be set");
-        }
-    }
-
-    /**
-     * One property, by its field name, and how it is applied to a core builder. Boot reports a
-     * rejected field with its origin, such as {@code "multifetch.max-host-connections" from
-     * property source "applicationConfig: [classpath:/application.properties]"}.
-     */
-    private record Setting<B>(String field, Consumer<B> setter) {
     }
 
     /** TLS settings of the engine's https connections. */

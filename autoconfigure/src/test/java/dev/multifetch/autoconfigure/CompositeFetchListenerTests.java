@@ -53,7 +53,8 @@ class CompositeFetchListenerTests {
         }
         assertThat(events).contains("tlsStart", "tlsEnd", "tlsFailed", "proxyHandshakeStart", "proxyHandshakeEnd",
                 "proxyHandshakeFailed", "transferFailed", "http2ConnectionOpened",
-                "streamOpened", "goawayReceived", "streamReplayed", "flowControlStalled");
+                "streamOpened", "goawayReceived", "streamReplayed", "flowControlStalled", "retryScheduled",
+                "hostBlocked");
         assertThat(first).containsExactlyElementsOf(events);
         assertThat(second).containsExactlyElementsOf(events);
     }

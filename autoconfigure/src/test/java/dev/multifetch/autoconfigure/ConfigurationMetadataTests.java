@@ -44,6 +44,46 @@ class ConfigurationMetadataTests {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "politeness.min-interval         | Least time between two request starts | ",
+            "politeness.rate                 | curl's --rate                         | ",
+            "politeness.key                  | registrable domain                    | \"origin\"",
+            "politeness.block-on-retry-after | Unset: on when min-interval           | ",
+            "politeness.max-block            | Longest a Retry-After may block       | \"10m\"",
+            "politeness.hosts                | first whose pattern matches           | ",
+            "retry.max-retries               | curl's --retry                        | 0",
+            "retry.statuses                  | curl's transient set                  | ",
+            "retry.max-retry-after           | longest Retry-After waited for        | \"5m\"",
+            "retry.max-retry-time            | curl's --retry-max-time               | ",
+            "retry.budget-ratio              | cannot multiply the load              | 0.2",
+            "retry.jitter                    | full jitter                           | true" })
+    void whenPolitenessAndRetryPropertiesDescribedThenEachHasItsDescriptionAndDefault(String name, String described,
+            String defaultValue) throws IOException {
+        String entry = entry(metadata(), "multifetch." + name);
+        assertThat(entry).contains(described);
+        if (defaultValue != null) {
+            assertThat(entry).contains("\"defaultValue\": " + defaultValue);
+        }
+    }
+
+    @Test
+    void whenRetryStatusesAndPacingKeysLookedUpThenTheDefaultAndTheValuesAreThere() throws IOException {
+        String metadata = metadata();
+        assertThat(metadata.replaceAll("\\s", "")).contains("\"name\":\"multifetch.retry.statuses\"")
+            .contains("\"defaultValue\":[408,429,500,502,503,504]");
+        int hint = metadata.indexOf("\"name\": \"multifetch.politeness.key\"", metadata.indexOf("\"hints\""));
+        assertThat(hint).isNotNegative();
+        assertThat(metadata.substring(hint, metadata.indexOf(']', hint))).contains("\"origin\"", "\"domain\"", "\"ip\"");
+    }
+
+    /** The metadata entry of {@code name}, up to its closing brace. */
+    private static String entry(String metadata, String name) {
+        int property = metadata.indexOf("\"name\": \"" + name + "\"");
+        assertThat(property).as(name).isNotNegative();
+        return metadata.substring(property, metadata.indexOf('}', property));
+    }
+
     private static String metadata() throws IOException {
         try (InputStream in = ConfigurationMetadataTests.class
             .getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {

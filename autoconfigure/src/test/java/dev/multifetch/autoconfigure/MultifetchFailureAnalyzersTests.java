@@ -64,6 +64,25 @@ class MultifetchFailureAnalyzersTests {
     }
 
     @Test
+    void whenPolitenessOrRetryInvalidThenStartupReportNamesEachPropertyAsWritten() {
+        String report = RecordingFailureAnalysisReporter.reportOf(() -> run(EngineOnly.class,
+                "--multifetch.politeness.min-interval=-5s", "--multifetch.politeness.key=host",
+                "--multifetch.politeness.hosts[0].pattern=api.example", "--multifetch.politeness.hosts[0].rate=ten",
+                "--multifetch.retry.max-retries=500"));
+        assertThat(report).contains("Property: multifetch.politeness.min-interval")
+            .contains("Value: \"-5s\"")
+            .contains("Reason: must be at least 0")
+            .contains("Property: multifetch.politeness.key")
+            .contains("Reason: \"host\" is not one of origin, domain, ip")
+            .contains("Property: multifetch.politeness.hosts[0].rate")
+            .contains("Value: \"ten\"")
+            .contains("Property: multifetch.retry.max-retries")
+            .contains("Reason: must be 0 to 100")
+            .doesNotContain("PT-5S")
+            .doesNotContain("minInterval");
+    }
+
+    @Test
     void whenProxyUrlInvalidThenStartupReportNamesThePropertyAndMasksTheCredentials() {
         String report = RecordingFailureAnalysisReporter.reportOf(() -> run(EngineOnly.class,
                 "--multifetch.proxy.url=socks5h://svc:s3cret@egress.internal:0"));

@@ -142,6 +142,15 @@ public class SampleProperties {
         /** The largest maxRedirects a request may ask for, and its default when following redirects. */
         private int maxRedirects = 5;
 
+        /**
+         * The most retries a request may ask for; its retries and their backoffs all fit within
+         * its timeout, whatever they ask.
+         */
+        private int maxRetries = 5;
+
+        /** The longest minIntervalMs a batch may ask for between the starts of its requests. */
+        private Duration maxBatchInterval = Duration.ofSeconds(5);
+
         /** Largest request body accepted by the API (the JSON of a fetch or a batch). */
         private DataSize maxRequestSize = DataSize.ofKilobytes(256);
 
@@ -224,6 +233,22 @@ public class SampleProperties {
 
         public void setMaxRedirects(int maxRedirects) {
             this.maxRedirects = maxRedirects;
+        }
+
+        public int getMaxRetries() {
+            return this.maxRetries;
+        }
+
+        public void setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+        }
+
+        public Duration getMaxBatchInterval() {
+            return this.maxBatchInterval;
+        }
+
+        public void setMaxBatchInterval(Duration maxBatchInterval) {
+            this.maxBatchInterval = maxBatchInterval;
         }
 
         public DataSize getMaxRequestSize() {

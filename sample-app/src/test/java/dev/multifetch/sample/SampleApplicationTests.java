@@ -37,12 +37,14 @@ class SampleApplicationTests extends LocalAppTests {
 
         JsonNode health = this.client.json(this.client.get("/actuator/health").body());
         assertThat(health.at("/components/multifetch/status").asString()).isEqualTo("UP");
+        assertThat(health.at("/components/multifetch/details/blockedHosts").isObject()).isTrue();
         JsonNode transfers = this.client.json(this.client.get("/actuator/metrics/multifetch.transfers?tag=outcome:SUCCESS").body());
         assertThat(transfers.at("/measurements/0/value").asDouble()).isGreaterThanOrEqualTo(1);
         String prometheus = this.client.get("/actuator/prometheus").body();
         assertThat(prometheus).contains("multifetch_handles_running", "multifetch_handles_pending",
                 "multifetch_connections", "multifetch_transfers_total{error=\"none\",outcome=\"SUCCESS\"",
-                "multifetch_transfer_duration_seconds");
+                "multifetch_transfer_duration_seconds", "multifetch_retries_total{outcome=\"scheduled\"",
+                "multifetch_hosts_blocked_hosts");
     }
 
     @Test
@@ -64,6 +66,8 @@ class SampleApplicationTests extends LocalAppTests {
         assertThat(queried).contains("multifetch_http2_connections", "multifetch_http2_streams_active_streams",
                 "multifetch_http2_goaways_total", "multifetch_http2_streams_replayed_total",
                 "multifetch_http2_flow_stalls_total");
+        assertThat(queried).contains("multifetch_retries_total", "multifetch_retry_stopped_total",
+                "multifetch_hosts_blocked_hosts");
         assertThat(queried).allSatisfy((meter) -> assertThat(prometheus).containsPattern("(?m)^" + meter + "[ {]"));
     }
 

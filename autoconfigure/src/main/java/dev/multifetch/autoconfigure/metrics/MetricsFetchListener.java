@@ -34,14 +34,17 @@ import io.micrometer.core.instrument.Timer;
  * {@code outcome} = {@code SUCCESS} (a response, whatever its status, as in curl) or
  * {@code ERROR}, and {@code error} = the {@link FetchError} name or {@code none};
  * {@value #TRANSFER_BYTES} (summary, {@code direction} = {@code sent|received}, wire bytes);
- * {@value #QUEUE_TIME} (timer: waits for a connection slot); {@value #DNS_TIME},
+ * {@value #QUEUE_TIME} (timer: waits to start, for a connection slot or held by the engine's pacing
+ * or a host's block; a retry's backoff is timed apart); {@value #DNS_TIME},
  * {@value #CONNECT_TIME} and {@value #TLS_HANDSHAKE_TIME} (timers, {@code outcome});
  * {@value #CONNECTIONS_ACQUIRED} (counter, {@code reused} = {@code true|false}). A transfer
  * cancelled or stopped before it finished counts as an error, {@code ABORTED_BY_CALLBACK}. The
  * HTTP/2 events feed the {@code multifetch.http2.*} meters (connections, active streams, GOAWAYs,
  * replayed streams, flow-control stalls); the proxy handshake events feed
  * {@code multifetch.proxy.handshake.time} and {@code multifetch.proxy.handshake.errors}
- * ({@link ProxyMeters}).
+ * ({@link ProxyMeters}); the retry events and the attempts of finished transfers feed
+ * {@code multifetch.retries}, {@code multifetch.retry.stopped} and {@code multifetch.retry.backoff}
+ * ({@link RetryMeters}).
  *
  * <p>Called on the selector thread; every method is short and never blocks.
  */
@@ -62,6 +65,12 @@ public final class MetricsFetchListener implements FetchListener {
     /** The phase key of a transfer's TLS handshake; one runs at a time per transfer. */
     private static final Object TLS_HANDSHAKE = new Object();
 
+    /** The phase key of a transfer's wait for its next attempt; it ends with the wait. */
+    private static final Object RETRY_BACKOFF = new Object();
+
+    /** The phase key of a transfer retried at least once, from its first retry until it finishes. */
+    private static final Object RETRIED = new Object();
+
     private final Clock clock;
     private final Meter.MeterProvider<Counter> transfers;
     private final Meter.MeterProvider<Timer> transferDuration;
@@ -74,6 +83,7 @@ public final class MetricsFetchListener implements FetchListener {
     private final Meter.MeterProvider<Counter> connectionsAcquired;
     private final Http2Meters http2;
     private final ProxyMeters proxy;
+    private final RetryMeters retries;
 
     /**
      * When each DNS lookup (by host), TCP connect (by address), TLS handshake and proxy handshake
@@ -94,7 +104,7 @@ public final class MetricsFetchListener implements FetchListener {
         this.bytesSent = bytes(registry, "sent", "Request bytes written per transfer, head included");
         this.bytesReceived = bytes(registry, "received", "Response bytes read per transfer, head included");
         this.queueTime = Timer.builder(QUEUE_TIME)
-            .description("Time transfers waited for a connection slot (a connection limit was reached)")
+            .description("Time transfers waited to start: for a connection slot, or held by pacing or a host's block")
             .register(registry);
         this.dnsTime = Timer.builder(DNS_TIME).description("Host name lookups").withRegistry(registry);
         this.connectTime = Timer.builder(CONNECT_TIME)
@@ -108,6 +118,7 @@ public final class MetricsFetchListener implements FetchListener {
             .withRegistry(registry);
         this.http2 = new Http2Meters(registry);
         this.proxy = new ProxyMeters(registry);
+        this.retries = new RetryMeters(registry);
         registerUpFront();
     }
 
@@ -137,9 +148,22 @@ public final class MetricsFetchListener implements FetchListener {
             .register(registry);
     }
 
+    /** The wait that follows a retry's scheduling is its backoff, timed apart from the waits to start. */
     @Override
     public void transferDequeued(Transfer transfer, long queuedNanos) {
-        this.queueTime.record(queuedNanos, TimeUnit.NANOSECONDS);
+        if (elapsed(transfer, RETRY_BACKOFF).isPresent()) {
+            this.retries.waited(queuedNanos);
+        }
+        else {
+            this.queueTime.record(queuedNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void retryScheduled(Transfer transfer, int attempt, long delayNanos, String reason) {
+        this.retries.scheduled();
+        started(transfer, RETRY_BACKOFF);
+        this.phaseStarts.get(transfer).putIfAbsent(RETRIED, this.clock.monotonicTime());
     }
 
     @Override
@@ -258,6 +282,7 @@ public final class MetricsFetchListener implements FetchListener {
 
     @Override
     public void transferDone(Transfer transfer, FetchResponse response) {
+        this.retries.answered(response);
         finished(transfer, SUCCESS, "none");
     }
 
@@ -269,6 +294,9 @@ public final class MetricsFetchListener implements FetchListener {
             List.copyOf(starts.keySet()).stream()
                 .filter(ProxyHandshake.class::isInstance)
                 .forEach((phase) -> handshakeFailed(transfer, ((ProxyHandshake) phase).type(), failure.error().name()));
+            if (starts.containsKey(RETRIED)) {
+                this.retries.failedAfterRetries();
+            }
         }
         finished(transfer, ERROR, failure.error().name());
     }

@@ -1,9 +1,11 @@
 package dev.multifetch.autoconfigure.metrics;
 
+import dev.multifetch.autoconfigure.HostHolds;
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
 import dev.multifetch.core.FetchEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -17,7 +19,7 @@ import org.springframework.context.annotation.Bean;
  * has a {@link MeterRegistry}; {@code multifetch.metrics.enabled=false} turns them off. The
  * {@link MetricsFetchListener} is a {@link dev.multifetch.core.FetchListener} bean, so the
  * auto-configured engine hears it; an engine you build yourself can take the same bean as its
- * listener.
+ * listener. The {@code multifetch.hosts.blocked} gauge reads the {@link HostHolds} bean.
  */
 @AutoConfiguration(after = MultifetchAutoConfiguration.class,
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -35,7 +37,7 @@ public final class MultifetchMetricsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnSingleCandidate(FetchEngine.class)
-    FetchEngineMetrics multifetchEngineMetrics(FetchEngine engine) {
-        return new FetchEngineMetrics(engine);
+    FetchEngineMetrics multifetchEngineMetrics(FetchEngine engine, ObjectProvider<HostHolds> holds) {
+        return new FetchEngineMetrics(engine, holds.getIfUnique());
     }
 }

@@ -2,13 +2,16 @@ package dev.multifetch.autoconfigure.health;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
+import dev.multifetch.autoconfigure.HostHolds;
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
 import dev.multifetch.autoconfigure.MultifetchProperties;
 import dev.multifetch.core.FetchEngine;
@@ -51,6 +54,8 @@ class MultifetchHealthAutoConfigurationTests {
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("running", 0)
                 .containsEntry("pending", 0)
+                .containsEntry("blockedHosts", Map.of())
+                .containsEntry("blockedHostCount", 0)
                 .containsEntry("activeConnections", 0)
                 .containsEntry("idleConnections", 0);
         });
@@ -155,6 +160,48 @@ class MultifetchHealthAutoConfigurationTests {
         }
         finally {
             quieted.forEach((logger) -> logger.setLevel(null));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whenAHostIsBlockedByRetryAfterThenTheDetailsNameItAndTheEngineStaysUp() {
+        ScriptedServer.Script busy = ScriptedServer.script()
+            .sendResponse(503, Map.of("Retry-After", "30", "Content-Length", "0"), "");
+        try (ScriptedServer server = new ScriptedServer().defaultScript(busy)) {
+            this.contextRunner.withPropertyValues("multifetch.politeness.block-on-retry-after=true").run((context) -> {
+                FetchEngine engine = context.getBean(FetchEngine.class);
+                assertThat(engine.fetch(FetchRequest.get(server.url("/busy"))).get(20, TimeUnit.SECONDS).status())
+                    .isEqualTo(503);
+
+                Health health = context.getBean("multifetchHealthIndicator", HealthIndicator.class).health();
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails()).containsEntry("blockedHostCount", 1);
+                assertThat((Map<String, Long>) health.getDetails().get("blockedHosts"))
+                    .hasEntrySatisfying("http://127.0.0.1:" + server.port(),
+                            (left) -> assertThat(left).isBetween(20_000L, 30_000L));
+            });
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whenManyHostsAreBlockedThenTheTwentyBlockedLongestAreNamedAndAllCounted() {
+        AtomicLong now = new AtomicLong();
+        HostHolds holds = new HostHolds(now::get);
+        for (int i = 1; i <= 25; i++) {
+            holds.hostBlocked("http://h" + i + ".example:80", Duration.ofSeconds(i).toNanos());
+        }
+        try (FetchEngine engine = FetchEngine.create()) {
+            Health health = new FetchEngineHealthIndicator(engine, THRESHOLD, holds).health();
+
+            Map<String, Long> named = (Map<String, Long>) health.getDetails().get("blockedHosts");
+            assertThat(named).hasSize(FetchEngineHealthIndicator.BLOCKED_SHOWN)
+                .containsEntry("http://h25.example:80", 25_000L)
+                .containsEntry("http://h6.example:80", 6_000L)
+                .doesNotContainKey("http://h5.example:80");
+            assertThat(named.keySet()).first().isEqualTo("http://h25.example:80");
+            assertThat(health.getDetails()).containsEntry("blockedHostCount", 25);
         }
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The meters before any event, and the HTTP/2 and proxy meters driven through the listener's methods as the engine calls them. */
+/** The meters before any event, and the HTTP/2, proxy and retry meters driven through the listener's methods as the engine calls them. */
 class MetricsFetchListenerTests {
 
     private final MockClock clock = new MockClock();
@@ -191,6 +191,60 @@ class MetricsFetchListenerTests {
 
         assertThat(proxyTime("ERROR", "socks4a").totalTime(TimeUnit.SECONDS)).isEqualTo(10);
         assertThat(proxyErrors("socks4a", "OPERATION_TIMEDOUT")).isEqualTo(1);
+    }
+
+    @Test
+    void whenNoTransferYetThenRetryMetersArePresentAtZero() {
+        assertThat(this.registry.get(RetryMeters.RETRIES).counters()).extracting((c) -> c.getId().getTag("outcome"))
+            .containsExactlyInAnyOrder("scheduled", "retried-success", "retried-failure");
+        assertThat(this.registry.get(RetryMeters.RETRY_STOPPED).counters()).extracting((c) -> c.getId().getTag("reason"))
+            .containsExactlyInAnyOrder("no-retries-left", "budget", "max-retry-after", "max-retry-time", "not-idempotent");
+        assertThat(this.registry.get(RetryMeters.RETRY_BACKOFF).timer().count()).isZero();
+    }
+
+    @Test
+    void whenARetrysBackoffEndsThenItIsTimedApartFromTheWaitsToStart() {
+        this.listener.retryScheduled(this.transfer, 1, 400_000_000L, "HTTP 503");
+        this.listener.transferQueued(this.transfer);
+        this.listener.transferDequeued(this.transfer, 500_000_000L);
+        this.listener.transferQueued(this.transfer);
+        this.listener.transferDequeued(this.transfer, 20_000_000L);
+
+        assertThat(retries("scheduled")).isEqualTo(1);
+        Timer backoff = this.registry.get(RetryMeters.RETRY_BACKOFF).timer();
+        assertThat(backoff.count()).isEqualTo(1);
+        assertThat(backoff.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(500);
+        Timer queued = this.registry.get(MetricsFetchListener.QUEUE_TIME).timer();
+        assertThat(queued.count()).isEqualTo(1);
+        assertThat(queued.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(20);
+    }
+
+    @Test
+    void whenATransferThatWasRetriedFailsThenItCountsAsARetriedFailure() {
+        Transfer once = new Transfer(FetchRequest.get("https://127.0.0.1/once"));
+        this.listener.retryScheduled(this.transfer, 1, 0, "OPERATION_TIMEDOUT");
+        this.listener.retryScheduled(this.transfer, 2, 0, "OPERATION_TIMEDOUT");
+        this.listener.transferFailed(this.transfer, new FetchException(FetchError.OPERATION_TIMEDOUT, "timed out"));
+        this.listener.transferFailed(once, new FetchException(FetchError.OPERATION_TIMEDOUT, "timed out"));
+
+        assertThat(retries("scheduled")).isEqualTo(2);
+        assertThat(retries("retried-failure")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "no retries left after 3 attempts                                  | no-retries-left",
+            "the retry budget of http://127.0.0.1:8080 is spent                | budget",
+            "Retry-After 3600 s is beyond maxRetryAfter 300 s                  | max-retry-after",
+            "a retry in 2000 ms would pass maxRetryTime 1000 ms                | max-retry-time",
+            "POST is not idempotent and was sent: not repeated                 | not-idempotent",
+            "a reason of a later version                                       | other" })
+    void whenCoreSaysWhyARetryStoppedThenTheReasonTagNamesItsKind(String retryStopped, String reason) {
+        assertThat(RetryMeters.reason(retryStopped)).isEqualTo(reason);
+    }
+
+    private double retries(String outcome) {
+        return this.registry.get(RetryMeters.RETRIES).tag("outcome", outcome).counter().count();
     }
 
     private Timer proxyTime(String outcome, String type) {

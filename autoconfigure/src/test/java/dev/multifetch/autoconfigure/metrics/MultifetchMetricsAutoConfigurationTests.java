@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
 import dev.multifetch.autoconfigure.MultifetchOptionsCustomizer;
+import dev.multifetch.autoconfigure.testing.FlakyServer;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
@@ -56,6 +57,7 @@ class MultifetchMetricsAutoConfigurationTests {
             assertThat(registry.get("multifetch.connections").tag("state", "idle").gauge().value()).isZero();
             assertThat(registry.get("multifetch.http2.connections").gauge().value()).isZero();
             assertThat(registry.get("multifetch.http2.streams.active").gauge().value()).isZero();
+            assertThat(registry.get("multifetch.hosts.blocked").gauge().value()).isZero();
         });
     }
 
@@ -297,6 +299,51 @@ class MultifetchMetricsAutoConfigurationTests {
                         .containsExactlyInAnyOrder("CONNECT_REJECTED", "OPERATION_TIMEDOUT");
                 });
         }
+    }
+
+    @Test
+    void whenA503IsRetriedIntoA200ThenTheRetryAndItsBackoffAreCounted() {
+        try (ScriptedServer server = FlakyServer.failingOnceThen("recovered")) {
+            this.contextRunner.withPropertyValues("multifetch.retry.max-retries=1", "multifetch.retry.base-delay=20ms")
+                .run((context) -> {
+                    FetchResponse response = engine(context).fetch(FetchRequest.get(server.url("/flaky")))
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(response.attempts()).isEqualTo(2);
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    await().atMost(WAIT).until(() -> retries(registry, "retried-success") == 1);
+                    assertThat(retries(registry, "scheduled")).isEqualTo(1);
+                    assertThat(retries(registry, "retried-failure")).isZero();
+                    assertThat(registry.get("multifetch.retry.backoff").timer().count()).isEqualTo(1);
+                    assertThat(registry.get("multifetch.queue.time").timer().count()).isZero();
+                });
+        }
+    }
+
+    @Test
+    void whenARetryAfterIsBeyondTheLimitThenTheStopIsCountedAndTheHostIsBlocked() {
+        ScriptedServer.Script busy = ScriptedServer.script()
+            .sendResponse(503, Map.of("Retry-After", "3600", "Content-Length", "0"), "");
+        try (ScriptedServer server = new ScriptedServer().defaultScript(busy)) {
+            this.contextRunner.withPropertyValues("multifetch.retry.max-retries=2",
+                    "multifetch.politeness.block-on-retry-after=true", "multifetch.politeness.max-block=30s")
+                .run((context) -> {
+                    FetchResponse response = engine(context).fetch(FetchRequest.get(server.url("/busy")))
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(response.status()).isEqualTo(503);
+                    assertThat(response.retryStopped()).contains("maxRetryAfter");
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    await().atMost(WAIT).until(() -> registry.get("multifetch.retry.stopped")
+                        .tag("reason", "max-retry-after").counter().count() == 1);
+                    assertThat(registry.get("multifetch.hosts.blocked").gauge().value()).isEqualTo(1);
+                    assertThat(retries(registry, "scheduled")).isZero();
+                });
+        }
+    }
+
+    private static double retries(MeterRegistry registry, String outcome) {
+        return registry.get("multifetch.retries").tag("outcome", outcome).counter().count();
     }
 
     private static FetchEngine engine(AssertableApplicationContext context) {

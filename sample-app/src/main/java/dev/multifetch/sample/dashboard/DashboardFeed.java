@@ -3,13 +3,17 @@ package dev.multifetch.sample.dashboard;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.multifetch.autoconfigure.HostHolds;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.sample.fetch.RecentTransfers;
 import dev.multifetch.sample.fetch.RecentTransfers.Finished;
@@ -28,9 +32,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Feeds the dashboard: every tick it samples the engine (running and pending handles,
  * connections, and from the starter's gauges HTTP/2 connections and streams) and counts the transfers that finished since the last tick, keeps the samples of
  * the last few minutes, and sends each subscriber a {@code tick} event with the new sample and the
- * fetches that finished. A new subscriber first gets a {@code hello} event with the whole history
- * and the recent fetches, and the proxy the engine fetches through. Ticks run on one daemon thread
- * ({@code dashboard-feed}).
+ * fetches that finished, and the hosts the engine holds back now (from the starter's
+ * {@link HostHolds}). A new subscriber first gets a {@code hello} event with the whole history,
+ * the recent fetches, the held hosts, and the proxy the engine fetches through. Ticks run on one
+ * daemon thread ({@code dashboard-feed}).
  */
 public final class DashboardFeed implements SmartLifecycle {
 
@@ -53,12 +58,25 @@ public final class DashboardFeed implements SmartLifecycle {
      * @param proxy the proxy the engine fetches through ({@code scheme://host:port}, never its
      * credentials), or {@code null} when it fetches direct
      */
-    public record Hello(long tickMs, String proxy, List<Sample> history, List<Finished> recent) {
+    public record Hello(long tickMs, String proxy, List<Sample> history, List<Finished> recent, List<HeldHost> hosts) {
     }
 
     /** Every later event. */
-    public record Tick(Sample sample, List<Finished> finished) {
+    public record Tick(Sample sample, List<Finished> finished, List<HeldHost> hosts) {
     }
+
+    /**
+     * A host the engine holds back now.
+     *
+     * @param host its origin ({@code scheme://host:port}), or the politeness key a block is on
+     * @param waiting transfers waiting to start to it: paced, blocked, or waiting for a connection slot
+     * @param blockedMs how long a {@code Retry-After} still blocks it, 0 when none does
+     */
+    public record HeldHost(String host, int waiting, long blockedMs) {
+    }
+
+    /** Most held hosts an event lists, the blocked ones and those with most waiting first. */
+    static final int HOSTS_SHOWN = 20;
 
     /** The starter's HTTP/2 gauges (its MetricsFetchListener). */
     private static final String HTTP2_CONNECTIONS = "multifetch.http2.connections";
@@ -67,6 +85,7 @@ public final class DashboardFeed implements SmartLifecycle {
     private static final Log logger = LogFactory.getLog(DashboardFeed.class);
 
     private final FetchEngine engine;
+    private final HostHolds holds;
     private final MeterRegistry meters;
     private final TransferRegistry registry;
     private final RecentTransfers recent;
@@ -83,11 +102,13 @@ public final class DashboardFeed implements SmartLifecycle {
 
     /**
      * A feed on {@code engine}, which fetches through {@code proxy} ({@code null} for none); its
-     * HTTP/2 gauges are read from {@code meters}, or 0 when {@code null}.
+     * HTTP/2 gauges are read from {@code meters}, or 0 when {@code null}, its held hosts from
+     * {@code holds}, or none when {@code null}.
      */
-    public DashboardFeed(FetchEngine engine, String proxy, MeterRegistry meters, TransferRegistry registry,
-            RecentTransfers recent, Duration tick, Duration history) {
+    public DashboardFeed(FetchEngine engine, HostHolds holds, String proxy, MeterRegistry meters,
+            TransferRegistry registry, RecentTransfers recent, Duration tick, Duration history) {
         this.engine = engine;
+        this.holds = holds;
         this.proxy = proxy;
         this.meters = meters;
         this.registry = registry;
@@ -105,7 +126,7 @@ public final class DashboardFeed implements SmartLifecycle {
         synchronized (this.lock) {
             // only what the ticks so far have sent: a fetch finished since the last tick comes with the next one, once
             Hello hello = new Hello(this.tick.toMillis(), this.proxy, List.copyOf(this.history),
-                    this.recent.upTo(this.lastSequence));
+                    this.recent.upTo(this.lastSequence), heldHosts());
             if (send(emitter, "hello", hello)) {
                 this.subscribers.add(emitter);
             }
@@ -131,13 +152,31 @@ public final class DashboardFeed implements SmartLifecycle {
             }
             List<Finished> finished = this.recent.after(this.lastSequence);
             this.lastSequence = finished.isEmpty() ? this.lastSequence : finished.get(finished.size() - 1).sequence();
-            Tick event = new Tick(sample, finished);
+            Tick event = new Tick(sample, finished, heldHosts());
             for (SseEmitter subscriber : this.subscribers) {
                 if (!send(subscriber, "tick", event)) {
                     this.subscribers.remove(subscriber);
                 }
             }
         }
+    }
+
+    /** The hosts blocked or with transfers waiting now, the blocked ones first, the longest block first. */
+    List<HeldHost> heldHosts() {
+        if (this.holds == null) {
+            return List.of();
+        }
+        Map<String, HeldHost> byHost = new LinkedHashMap<>();
+        for (HostHolds.Blocked blocked : this.holds.blocked()) {
+            byHost.put(blocked.key(), new HeldHost(blocked.key(), 0, blocked.left().toMillis()));
+        }
+        this.holds.waiting().forEach((host, waiting) -> byHost.merge(host, new HeldHost(host, waiting, 0),
+                (block, wait) -> new HeldHost(host, wait.waiting(), block.blockedMs())));
+        return byHost.values()
+            .stream()
+            .sorted(Comparator.comparingLong(HeldHost::blockedMs).thenComparingInt(HeldHost::waiting).reversed())
+            .limit(HOSTS_SHOWN)
+            .toList();
     }
 
     /** The gauge's value, 0 when there is none (meters off: multifetch.metrics.enabled=false). */

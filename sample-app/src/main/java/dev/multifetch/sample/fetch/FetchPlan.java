@@ -16,10 +16,11 @@ import dev.multifetch.core.HttpVersion;
  * @param lowSpeedTime the low-speed period, or {@code null} for no low-speed check
  * @param httpVersion the HTTP version asked for, or {@code null} for the engine's
  * @param expectContinue whether the body waits for the target's {@code 100 Continue}
+ * @param retries retries after the first attempt, or -1 for the engine's {@code multifetch.retry.max-retries}
  */
 public record FetchPlan(String url, String method, List<Map.Entry<String, String>> headers, String body,
         int maxRedirects, Duration timeout, Duration connectTimeout, long lowSpeedLimit, Duration lowSpeedTime,
-        long maxBodySize, List<String> acceptEncoding, HttpVersion httpVersion, boolean expectContinue) {
+        long maxBodySize, List<String> acceptEncoding, HttpVersion httpVersion, boolean expectContinue, int retries) {
 
     /** The engine request, its body delivered to {@code consumer}. */
     public FetchRequest toRequest(BodyConsumer consumer) {
@@ -43,6 +44,9 @@ public record FetchPlan(String url, String method, List<Map.Entry<String, String
         }
         if (this.lowSpeedTime != null) {
             builder.lowSpeed(this.lowSpeedLimit, this.lowSpeedTime);
+        }
+        if (this.retries >= 0) {
+            builder.retries(this.retries);
         }
         return builder.build();
     }

@@ -27,6 +27,12 @@ import dev.multifetch.core.Timings;
  * @param bodyTruncated whether body or bodyBase64 holds only the first bytes (the service's return limit)
  * @param redirects redirects followed
  * @param connects new connections opened (0 when one was reused)
+ * @param attempts attempts made: 1, plus one per retry; {@code null} when nothing was fetched
+ * (refused by the SSRF guard, or not run)
+ * @param retryAfterMs the last {@code Retry-After} the target asked for, in milliseconds; absent
+ * when it asked for none
+ * @param retryStopped why an answer of a status that is retried was handed back without a retry
+ * (no retries left, a Retry-After beyond the limit, the retry budget spent, ...); absent otherwise
  * @param proxy the proxy the transfer went through, {@code scheme://host:port} without credentials,
  * or {@code null} when it went direct (or failed before a proxy was known)
  * @param timings when each phase finished, or {@code null} when unknown
@@ -35,7 +41,9 @@ import dev.multifetch.core.Timings;
 public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer index, String url, String effectiveUrl,
         Integer status, String httpVersion, List<List<String>> headers, Long bodyBytes, String bodySha256,
         @JsonInclude(JsonInclude.Include.NON_NULL) String body, @JsonInclude(JsonInclude.Include.NON_NULL) String bodyBase64,
-        boolean bodyTruncated, Integer redirects, Integer connects, String proxy, PhaseTimes timings, Failure error) {
+        boolean bodyTruncated, Integer redirects, Integer connects, Integer attempts,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfterMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String retryStopped, String proxy, PhaseTimes timings, Failure error) {
 
     /** The result of a transfer that got a response (any status), its body taken by {@code capture}. */
     static FetchResult of(String url, FetchResponse response, BodyCapture capture) {
@@ -48,27 +56,34 @@ public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer ind
         boolean truncated = capture.truncated();
         String text = BodyText.decode(response.headers().first("Content-Type").orElse(null), kept, truncated).orElse(null);
         String base64 = (text == null) ? Base64.getEncoder().encodeToString(kept) : null;
+        Long retryAfterMs = (response.retryAfter() != null) ? response.retryAfter().toMillis() : null;
         return new FetchResult(null, url, response.effectiveUrl(), response.status(), response.httpVersion(), headers,
                 capture.delivered(), capture.sha256Hex(), text, base64, truncated, response.redirects(),
-                response.connects(), response.proxy(), PhaseTimes.of(response.timings()), null);
+                response.connects(), response.attempts(), retryAfterMs, response.retryStopped(), response.proxy(),
+                PhaseTimes.of(response.timings()), null);
     }
 
-    /** The result of a transfer that ended with {@code code}, after {@code timings} (or {@code null}). */
-    public static FetchResult failed(String url, String code, String message, PhaseTimes timings) {
-        return failed(url, code, message, timings, null);
+    /** The result of a fetch that ended with {@code code} before it was attempted. */
+    public static FetchResult failed(String url, String code, String message) {
+        return new FetchResult(null, url, null, null, null, List.of(), null, null, null, null, false, null, null, null,
+                null, null, null, null, new Failure(code, message));
     }
 
-    /** The result of a transfer that ended with {@code code} at or through {@code proxy} (or {@code null}). */
-    public static FetchResult failed(String url, String code, String message, PhaseTimes timings, String proxy) {
-        return new FetchResult(null, url, null, null, null, List.of(), null, null, null, null, false, null, null, proxy,
-                timings, new Failure(code, message));
+    /**
+     * The result of a transfer that ended with {@code code} after {@code attempts}, after
+     * {@code timings} (or {@code null}), at or through {@code proxy} (or {@code null}).
+     */
+    public static FetchResult failed(String url, String code, String message, int attempts, PhaseTimes timings,
+            String proxy) {
+        return new FetchResult(null, url, null, null, null, List.of(), null, null, null, null, false, null, null,
+                attempts, null, null, proxy, timings, new Failure(code, message));
     }
 
     /** This result as element {@code index} of a batch. */
     public FetchResult withIndex(int index) {
         return new FetchResult(index, this.url, this.effectiveUrl, this.status, this.httpVersion, this.headers,
                 this.bodyBytes, this.bodySha256, this.body, this.bodyBase64, this.bodyTruncated, this.redirects,
-                this.connects, this.proxy, this.timings, this.error);
+                this.connects, this.attempts, this.retryAfterMs, this.retryStopped, this.proxy, this.timings, this.error);
     }
 
     /**

@@ -68,7 +68,7 @@ public final class FetchService {
         FetchResult.PhaseTimes timings = entry.timings().orElse(null);
         if (cause instanceof CancellationException) {
             return FetchResult.failed(url, FetchError.ABORTED_BY_CALLBACK.name(),
-                    "cancelled (DELETE /api/transfers/" + entry.id + ")", timings);
+                    "cancelled (DELETE /api/transfers/" + entry.id + ")", entry.attempts(), timings, null);
         }
         if (cause instanceof FetchException fetchException) {
             String code = fetchException.error().name();
@@ -78,7 +78,7 @@ public final class FetchService {
                 message = message.substring(code.length() + 2);
             }
             String proxy = (fetchException instanceof ProxyException atProxy) ? atProxy.proxy() : null;
-            return FetchResult.failed(url, code, message, timings, proxy);
+            return FetchResult.failed(url, code, message, entry.attempts(), timings, proxy);
         }
         throw (failure instanceof CompletionException completion) ? completion : new CompletionException(cause);
     }

@@ -36,10 +36,16 @@ public record FetchSpec(
         String httpVersion,
         @Schema(description = "Send Expect: 100-continue and hold the body until the target agrees (or a second passes); "
                 + "needs body. curl's Expect handling, CURLOPT_EXPECT_100_TIMEOUT_MS")
-        Boolean expectContinue) {
+        Boolean expectContinue,
+        @Schema(description = "Retries after the first attempt, 0 to multifetch.sample.limits.max-retries, by the engine's "
+                + "rules (multifetch.retry.*, curl's --retry): timeouts, DNS failures, connections lost before an answer, "
+                + "HTTP 408, 429, 500, 502, 503, 504; each after a backoff or the target's Retry-After, within timeoutMs. "
+                + "A POST or PATCH already sent is repeated only with an Idempotency-Key header. "
+                + "The engine's multifetch.retry.max-retries when absent")
+        Integer retries) {
 
     /** A GET of {@code url} with every option at its default. */
     public static FetchSpec of(String url) {
-        return new FetchSpec(url, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new FetchSpec(url, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -17,9 +17,10 @@ public final class RecentTransfers {
      * @param httpVersion the protocol of the target's response ({@code HTTP/2}, {@code HTTP/1.1}), or
      * {@code null} when it failed
      * @param error the error code, or {@code null} when it got a response
+     * @param attempts attempts made: 1, plus one per retry
      */
     public record Finished(long sequence, long id, long finishedAt, String method, String url, Integer status,
-            String httpVersion, String error, Long bodyBytes, FetchResult.PhaseTimes timings) {
+            String httpVersion, String error, Long bodyBytes, Integer attempts, FetchResult.PhaseTimes timings) {
     }
 
     private final int capacity;
@@ -33,7 +34,7 @@ public final class RecentTransfers {
     synchronized void add(long id, String method, FetchResult result) {
         String error = (result.error() != null) ? result.error().code() : null;
         this.finished.addLast(new Finished(++this.sequence, id, System.currentTimeMillis(), method, result.url(),
-                result.status(), result.httpVersion(), error, result.bodyBytes(), result.timings()));
+                result.status(), result.httpVersion(), error, result.bodyBytes(), result.attempts(), result.timings()));
         if (this.finished.size() > this.capacity) {
             this.finished.removeFirst();
         }

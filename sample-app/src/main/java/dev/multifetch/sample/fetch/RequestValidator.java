@@ -78,13 +78,17 @@ public final class RequestValidator {
         if (expectContinue && spec.body() == null) {
             checks.fail("expectContinue", "requires", "needs \"body\": Expect: 100-continue holds back a request body");
         }
+        if (spec.retries() != null) {
+            checks.range("retries", spec.retries(), 0, this.limits.getMaxRetries(), "multifetch.sample.limits.max-retries");
+        }
         if (checks.failed()) {
             return null;
         }
         return new FetchPlan(spec.url(), method, headers, spec.body(), maxRedirects,
                 (timeout != null) ? timeout : this.limits.getDefaultTimeout(), connectTimeout,
                 (spec.lowSpeedLimit() != null) ? spec.lowSpeedLimit() : 0, lowSpeedTime,
-                (spec.maxBodyBytes() != null) ? spec.maxBodyBytes() : maxBodyCap, codings, httpVersion, expectContinue);
+                (spec.maxBodyBytes() != null) ? spec.maxBodyBytes() : maxBodyCap, codings, httpVersion, expectContinue,
+                (spec.retries() != null) ? spec.retries() : -1);
     }
 
     private static String checkMethod(String method, Checks checks) {

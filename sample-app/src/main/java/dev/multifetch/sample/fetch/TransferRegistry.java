@@ -72,9 +72,30 @@ public final class TransferRegistry implements FetchListener {
         return this.failed.get();
     }
 
+    /**
+     * Waiting for a connection slot, or held back by the engine's pacing or a host's Retry-After;
+     * the wait that follows a retry's scheduling is its backoff.
+     */
     @Override
     public void transferQueued(Transfer transfer) {
-        phase(transfer, "waiting for a connection");
+        Entry entry = this.byRequest.get(transfer.request());
+        if (entry != null && !entry.backingOff) {
+            entry.phase = "waiting to start";
+        }
+        else if (entry != null) {
+            entry.backingOff = false;
+        }
+    }
+
+    /** The attempt that ended was {@code attempt}; the next one starts after the backoff. */
+    @Override
+    public void retryScheduled(Transfer transfer, int attempt, long delayNanos, String reason) {
+        Entry entry = this.byRequest.get(transfer.request());
+        if (entry != null) {
+            entry.attempts = attempt + 1;
+            entry.backingOff = true;
+            entry.phase = "waiting to retry";
+        }
     }
 
     @Override
@@ -140,11 +161,14 @@ public final class TransferRegistry implements FetchListener {
      * @param id the id to cancel it by
      * @param url the URL asked for
      * @param method the request method
-     * @param state the phase it is in: queued, resolving, connecting, sending, receiving, ...
+     * @param state the phase it is in: queued, waiting to start, resolving, connecting, sending,
+     * receiving, waiting to retry, ...
+     * @param attempt the attempt running or next: 1, plus one per retry
      * @param elapsedMs time since it was started
      * @param bytes body bytes received so far
      */
-    public record TransferView(long id, String url, String method, String state, long elapsedMs, long bytes) {
+    public record TransferView(long id, String url, String method, String state, int attempt, long elapsedMs,
+            long bytes) {
     }
 
     /** One running transfer. */
@@ -156,6 +180,8 @@ public final class TransferRegistry implements FetchListener {
         private final BodyCapture capture;
         private final long startNanos;
         private volatile String phase = "queued";
+        private volatile int attempts = 1;
+        private volatile boolean backingOff;
         private volatile FetchResult.PhaseTimes timings;
         private volatile CompletableFuture<?> future;
         private volatile boolean cancelled;
@@ -184,13 +210,18 @@ public final class TransferRegistry implements FetchListener {
             }
         }
 
+        /** Attempts made so far: 1, plus one per retry scheduled. */
+        int attempts() {
+            return this.attempts;
+        }
+
         /** The final timings, once the engine reported them. */
         Optional<FetchResult.PhaseTimes> timings() {
             return Optional.ofNullable(this.timings);
         }
 
         TransferView view(long nowNanos) {
-            return new TransferView(this.id, this.url, this.request.method(), this.phase,
+            return new TransferView(this.id, this.url, this.request.method(), this.phase, this.attempts,
                     (nowNanos - this.startNanos) / 1_000_000, this.capture.delivered());
         }
     }

@@ -44,7 +44,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * answer is one JSON array in request order, once all are done. Every request of the batch is
  * checked before any starts: a malformed one makes the whole batch a 400, while one whose URL the
  * SSRF guard refuses comes back as its own error line ({@value #GUARD_REFUSED}) and the others are
- * fetched. At most {@code max-concurrent-batches} run at once (503 beyond).
+ * fetched. At most {@code max-concurrent-batches} run at once (503 beyond). A batch's
+ * {@code minIntervalMs} spaces the starts of its own requests; the engine's politeness
+ * ({@code multifetch.politeness.*}) paces each host across every caller, batches included.
  */
 @RestController
 @RequestMapping("/api")
@@ -100,16 +102,16 @@ class BatchController {
         }
         AtomicBoolean released = new AtomicBoolean();
         try {
-            return stream(plans, concurrency, wantsArray(accept), released);
+            return stream(plans, concurrency, spec.minInterval(), wantsArray(accept), released);
         } catch (RuntimeException ex) {
             release(released);
             throw ex;
         }
     }
 
-    private ResponseEntity<ResponseBodyEmitter> stream(List<BatchRun.Item> plans, int concurrency, boolean array,
-            AtomicBoolean released) {
-        ResponseBodyEmitter emitter = new ResponseBodyEmitter(deadline(plans, concurrency).toMillis());
+    private ResponseEntity<ResponseBodyEmitter> stream(List<BatchRun.Item> plans, int concurrency, Duration interval,
+            boolean array, AtomicBoolean released) {
+        ResponseBodyEmitter emitter = new ResponseBodyEmitter(deadline(plans, concurrency, interval).toMillis());
         Runnable release = () -> release(released);
         // a batch done before the emitter is handed to MVC never gets these callbacks: the sink releases then
         emitter.onCompletion(release);
@@ -118,7 +120,7 @@ class BatchController {
             running.get().cancel();
             release.run();
         });
-        BatchRun run = new BatchRun(plans, Math.min(concurrency, plans.size()), this.service,
+        BatchRun run = new BatchRun(plans, Math.min(concurrency, plans.size()), interval, this.service,
                 new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, () -> {
                     watch.stop();
                     release.run();
@@ -154,6 +156,12 @@ class BatchController {
             violations.add(new Violation("concurrency", "range", "must be between 1 and " + this.limits.getMaxBatchConcurrency()
                     + " (multifetch.sample.limits.max-batch-concurrency), was " + concurrency));
         }
+        long maxInterval = this.limits.getMaxBatchInterval().toMillis();
+        Long interval = spec.minIntervalMs();
+        if (interval != null && (interval < 0 || interval > maxInterval)) {
+            violations.add(new Violation("minIntervalMs", "range", "must be between 0 and " + maxInterval
+                    + " (multifetch.sample.limits.max-batch-interval), was " + interval));
+        }
         List<BatchRun.Item> items = new ArrayList<>();
         for (int i = 0; i < requests.size() && violations.size() < 50; i++) {
             FetchSpec request = requests.get(i);
@@ -179,17 +187,17 @@ class BatchController {
         FetchPlan plan = this.validator.validate(request, prefix, own);
         if (!own.isEmpty() && own.stream().allMatch(RequestValidator::isGuardRefusal)) {
             String why = own.stream().map(Violation::message).collect(Collectors.joining("; "));
-            return BatchRun.Item.refused(FetchResult.failed(request.url(), GUARD_REFUSED, "url " + why, null));
+            return BatchRun.Item.refused(FetchResult.failed(request.url(), GUARD_REFUSED, "url " + why));
         }
         violations.addAll(own);
         return BatchRun.Item.of(plan);
     }
 
-    /** Long enough for every round of the batch to run into its timeout. */
-    private static Duration deadline(List<BatchRun.Item> plans, int concurrency) {
+    /** Long enough for every round of the batch to run into its timeout, its starts spaced by {@code interval}. */
+    private static Duration deadline(List<BatchRun.Item> plans, int concurrency, Duration interval) {
         Duration longest = plans.stream().map(BatchRun.Item::timeout).max(Duration::compareTo).orElse(Duration.ZERO);
         int rounds = (plans.size() + concurrency - 1) / concurrency;
-        return longest.multipliedBy(rounds).plus(SLACK);
+        return longest.multipliedBy(rounds).plus(interval.multipliedBy(plans.size())).plus(SLACK);
     }
 
     private void release(AtomicBoolean released) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.multifetch.core.FetchError;
 import dev.multifetch.sample.fetch.FetchPlan;
@@ -11,10 +12,11 @@ import dev.multifetch.sample.fetch.FetchResult;
 import dev.multifetch.sample.fetch.FetchService;
 
 /**
- * Runs the fetches of one batch, at most {@code concurrency} at a time, and hands each result to
- * the {@link Sink} (with its index) as soon as it completes; the sink hears {@code done} once,
- * after the last. Starting the next fetch happens on whichever thread completed the previous one,
- * so no thread waits. Thread-safe.
+ * Runs the fetches of one batch, at most {@code concurrency} at a time and their starts at least
+ * {@code interval} apart, and hands each result to the {@link Sink} (with its index) as soon as it
+ * completes; the sink hears {@code done} once, after the last. Starting the next fetch happens on
+ * whichever thread completed the previous one, or, when it must wait for its turn, on the JDK's
+ * delayed executor ({@link CompletableFuture#delayedExecutor}): no thread waits. Thread-safe.
  */
 final class BatchRun {
 
@@ -50,21 +52,28 @@ final class BatchRun {
 
     private final List<Item> plans;
     private final int concurrency;
+    private final long intervalNanos;
     private final FetchService service;
     private final Sink sink;
     private final List<CompletableFuture<FetchResult>> running = new ArrayList<>();
     private int next;
     private int finished;
     private boolean cancelled;
+    /** When the next fetch may start, on {@link System#nanoTime()}. */
+    private long nextStart;
 
-    BatchRun(List<Item> plans, int concurrency, FetchService service, Sink sink) {
+    BatchRun(List<Item> plans, int concurrency, Duration interval, FetchService service, Sink sink) {
         this.plans = plans;
         this.concurrency = concurrency;
+        this.intervalNanos = interval.toNanos();
         this.service = service;
         this.sink = sink;
     }
 
     void start() {
+        synchronized (this) {
+            this.nextStart = System.nanoTime();
+        }
         for (int i = 0; i < Math.min(this.concurrency, this.plans.size()); i++) {
             launchNext();
         }
@@ -80,19 +89,48 @@ final class BatchRun {
         toCancel.forEach((future) -> future.cancel(true));
     }
 
+    /** Takes the next request, and starts it now or, to keep the interval, when its turn comes. */
     private void launchNext() {
         int index;
+        long wait = 0;
         synchronized (this) {
             if (this.cancelled || this.next >= this.plans.size()) {
                 return;
             }
             index = this.next++;
+            if (this.plans.get(index).plan() != null) {
+                long now = System.nanoTime();
+                long at = Math.max(now, this.nextStart);
+                this.nextStart = at + this.intervalNanos;
+                wait = at - now;
+            }
+        }
+        if (wait > 0) {
+            CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(() -> launch(index));
+        } else {
+            launch(index);
+        }
+    }
+
+    private void launch(int index) {
+        synchronized (this) {
+            if (this.cancelled) {
+                return;
+            }
         }
         Item item = this.plans.get(index);
         CompletableFuture<FetchResult> future = (item.plan() != null)
                 ? this.service.fetch(item.plan()) : CompletableFuture.completedFuture(item.refused());
+        boolean cancelledMeanwhile;
         synchronized (this) {
-            this.running.add(future);
+            cancelledMeanwhile = this.cancelled;
+            if (!cancelledMeanwhile) {
+                this.running.add(future);
+            }
+        }
+        if (cancelledMeanwhile) {
+            future.cancel(true);
+            return;
         }
         future.whenComplete((result, failure) -> completed(future, index, result, failure));
     }
@@ -108,7 +146,7 @@ final class BatchRun {
         }
         // only the engine itself failing (it was closed) gets here without a result
         FetchResult reported = (result != null) ? result : FetchResult.failed(this.plans.get(index).url(),
-                FetchError.ABORTED_BY_CALLBACK.name(), "the service could not run this fetch: " + failure, null);
+                FetchError.ABORTED_BY_CALLBACK.name(), "the service could not run this fetch: " + failure);
         if (!this.sink.accept(reported.withIndex(index))) {
             cancel();
         } else if (last) {

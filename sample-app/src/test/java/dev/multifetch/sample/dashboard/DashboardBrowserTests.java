@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -38,7 +39,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The live dashboard in a real headless Chromium (Debian's chromium and chromium-driver): while a
  * slow batch runs the running-handles tile shows more than zero, and zero again after it; the
  * HTTP/2 tile reads the starter's gauges, the header says whether a proxy is in use, each recent
- * transfer shows its protocol, and shows once
+ * transfer shows its protocol and attempts, a host blocked by its Retry-After is listed, and each
+ * transfer shows once
  * however its hello and tick events overlap. Skipped
  * when /usr/bin/chromedriver is missing; {@code .ci/run} installs it. Screenshots are left in
  * {@code target/dashboard-*.png}.
@@ -134,6 +136,31 @@ class DashboardBrowserTests extends LocalAppTests {
         }
         finally {
             this.feed.start();
+        }
+    }
+
+    @Test
+    void whenATargetAnswers503WithRetryAfterThenItsHostIsListedAsBlockedAndItsRowCountsTheAttempts() throws IOException {
+        ScriptedServer.Script busy = ScriptedServer.script()
+            .sendResponse(503, Map.of("Retry-After", "11", "Content-Length", "0"), "");
+        try (ScriptedServer target = new ScriptedServer().defaultScript(busy)) {
+            this.browser.get(this.client.base() + "/");
+            waitFor("the event stream to connect", (page) -> text("status").equals("live"));
+
+            assertThat(this.client.fetch("{\"url\": " + this.client.quote(target.url("/busy")) + ", \"retries\": 1}")
+                .status()).isEqualTo(503);
+
+            String origin = "http://127.0.0.1:" + target.port();
+            waitFor("the blocked host's row", (page) -> page.findElements(By.cssSelector("#held tbody tr td.url"))
+                .stream()
+                .anyMatch((cell) -> cell.getText().equals(origin)));
+            WebElement row = this.browser.findElement(By.xpath("//table[@id='held']//tr[td[text()='" + origin + "']]"));
+            assertThat(Double.parseDouble(row.findElement(By.cssSelector("td.blocked")).getText())).isBetween(1.0, 11.0);
+            assertThat(row.findElement(By.cssSelector("td.waiting")).getText()).isEqualTo("0");
+            assertThat(this.browser.findElement(By.id("held-empty")).isDisplayed()).isFalse();
+            waitFor("the fetch's row", (page) -> recentUrls().stream().anyMatch((url) -> url.endsWith("/busy")));
+            assertThat(this.browser.findElement(By.cssSelector("#recent tbody tr td.tries")).getText()).isEqualTo("1");
+            screenshot("dashboard-held.png");
         }
     }
 

@@ -53,6 +53,9 @@ class BadRequestTests extends LocalAppTests {
         "{\"url\": \"http://x/\", \"httpVersion\": \"http3\"}         | httpVersion      | http-version",
         "{\"url\": \"http://x/\", \"httpVersion\": \"HTTP/2\"}        | httpVersion      | http-version",
         "{\"url\": \"http://x/\", \"httpVersion\": \"\"}              | httpVersion      | http-version",
+        "{\"url\": \"http://x/\", \"retries\": -1}                     | retries          | range",
+        "{\"url\": \"http://x/\", \"retries\": 6}                      | retries          | range",
+        "{\"url\": \"http://x/\", \"retries\": \"twice\"}              | retries          | type",
     })
     void fetchRefusesInvalidRequests(String json, String field, String rule) {
         assertProblem(this.client.post("/api/fetch", json), field, rule);
@@ -72,6 +75,9 @@ class BadRequestTests extends LocalAppTests {
         "{\"requests\": [{\"url\": \"http://x/\", \"httpVersion\": \"h2\"}]} | requests[0].httpVersion | http-version",
         "{\"requests\": [{\"url\": \"http://metadata.google.internal/\", \"timeoutMs\": 0}]} | requests[0].url | denied-host",
         "{\"requests\": [{\"url\": \"http://x/\", \"expectContinue\": true}]} | requests[0].expectContinue | requires",
+        "{\"requests\": [{\"url\": \"http://x/\"}], \"minIntervalMs\": -1}   | minIntervalMs     | range",
+        "{\"requests\": [{\"url\": \"http://x/\"}], \"minIntervalMs\": 5001} | minIntervalMs     | range",
+        "{\"requests\": [{\"url\": \"http://x/\", \"retries\": 9}]}    | requests[0].retries  | range",
     })
     void batchRefusesInvalidRequests(String json, String field, String rule) {
         assertProblem(this.client.post("/api/batch", json), field, rule);

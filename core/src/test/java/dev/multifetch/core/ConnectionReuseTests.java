@@ -245,4 +245,31 @@ class ConnectionReuseTests {
         assertThat(afterwards.connects()).as("the one kept connection is reused").isZero();
     }
 
+
+    @Test
+    void aServerThatClosesAfterEveryResponseWithoutSayingSoIsProbedBeforeItsConnectionsAreReused() throws Exception {
+        // tinyproxy's way: an HTTP/1.1 response with a length and no "Connection: close", then a close
+        server.dispatcher((index, request) -> ok("once").close());
+        java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
+        FetchEngine engine = engine(MultiOptions.builder().listener(new FetchListener() {
+            @Override
+            public void connectionAcquired(Transfer transfer, long connectionId, boolean wasReused) {
+                if (wasReused) {
+                    reused.incrementAndGet();
+                }
+            }
+        }));
+
+        List<CompletableFuture<Void>> loops = IntStream.range(0, 8).mapToObj(i -> CompletableFuture.runAsync(() -> {
+            for (int n = 0; n < 50; n++) {
+                engine.fetch(FetchRequest.get(server.url("/" + i + "/" + n))).join();
+            }
+        })).toList();
+        for (CompletableFuture<Void> loop : loops) {
+            loop.get(WAIT.toMillis() * 3, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        assertThat(server.requests()).hasSize(400);
+        assertThat(reused.get()).as("requests sent on a connection the server had closed").isLessThan(20);
+    }
 }

@@ -34,6 +34,14 @@ public final class ConnectionPool {
     private int slots;
     private final Map<Origin, ArrayList<Connection>> multiplexedByOrigin = new HashMap<>();
     private final Map<Origin, Integer> multiplexSetups = new HashMap<>();
+    /** Origins seen closing connections right after a response without saying so: their idle ones are probed before reuse. */
+    private final Map<Origin, Boolean> closeSilently = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Origin, Boolean> eldest) {
+            return size() > 1024;
+        }
+    };
+    private final java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocate(1);
 
     /**
      * @param closer closes a connection the pool gives up (evicted or too old); it must call
@@ -56,7 +64,8 @@ public final class ConnectionPool {
             // an emptied stack stays while the origin holds slots: its connection usually comes back
             Connection c = idle.pollLast();
             unlink(c);
-            if (nowNanos - c.idleSinceNanos() < maxIdleAgeNanos && nowNanos - c.createdNanos() < maxLifetimeNanos) {
+            if (nowNanos - c.idleSinceNanos() < maxIdleAgeNanos && nowNanos - c.createdNanos() < maxLifetimeNanos
+                    && (!closeSilently.containsKey(origin) || alive(c))) {
                 return c;
             }
             closer.accept(c);
@@ -87,6 +96,29 @@ public final class ConnectionPool {
             }
         }
         return best;
+    }
+
+    /**
+     * Remembers that {@code origin} closed a reused connection before answering on it (as
+     * tinyproxy does after every response, without {@code Connection: close}): from now on its
+     * idle connections are probed before reuse, so a request is not spent on a dead one.
+     */
+    public void closesSilently(Origin origin) {
+        closeSilently.put(origin, Boolean.TRUE);
+    }
+
+    /**
+     * Whether an idle connection is still open: one non-blocking read of the socket, as curl's
+     * liveness check peeks. The end of input, an error or any byte (nothing may arrive on an
+     * idle connection) means it is not.
+     */
+    private boolean alive(Connection c) {
+        try {
+            probe.clear();
+            return c.channel().read(probe) == 0 && !c.transport().hasBufferedInput();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Lists {@code c}, now carrying HTTP/2, among the multiplexed connections of its origin. */

@@ -329,6 +329,7 @@ final class Http1Exchange implements Exchange {
         }
         t.retried = true;
         t.reusedConnection = false;
+        multi.pool().closesSilently(t.conn.origin());
         multi.closeConnection(t.conn);
         t.conn = null;
         t.parser = null;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.multifetch.core.FetchError;
+import dev.multifetch.sample.fetch.CallTrace;
 import dev.multifetch.sample.fetch.FetchPlan;
 import dev.multifetch.sample.fetch.FetchResult;
 import dev.multifetch.sample.fetch.FetchService;
@@ -14,7 +15,7 @@ import dev.multifetch.sample.fetch.FetchService;
  * Runs the fetches of one batch, at most {@code concurrency} at a time, and hands each result to
  * the {@link Sink} (with its index) as soon as it completes; the sink hears {@code done} once,
  * after the last. Starting the next fetch happens on whichever thread completed the previous one,
- * so no thread waits. Thread-safe.
+ * so no thread waits; each fetch continues the trace of the call the run was made for. Thread-safe.
  */
 final class BatchRun {
 
@@ -52,6 +53,8 @@ final class BatchRun {
     private final int concurrency;
     private final FetchService service;
     private final Sink sink;
+    /** The trace of the call the batch answers, captured where the run is made: every fetch continues it. */
+    private final CallTrace trace;
     private final List<CompletableFuture<FetchResult>> running = new ArrayList<>();
     private int next;
     private int finished;
@@ -62,6 +65,7 @@ final class BatchRun {
         this.concurrency = concurrency;
         this.service = service;
         this.sink = sink;
+        this.trace = service.currentTrace();
     }
 
     void start() {
@@ -90,7 +94,8 @@ final class BatchRun {
         }
         Item item = this.plans.get(index);
         CompletableFuture<FetchResult> future = (item.plan() != null)
-                ? this.service.fetch(item.plan()) : CompletableFuture.completedFuture(item.refused());
+                ? this.service.fetch(item.plan(), this.trace)
+                : CompletableFuture.completedFuture(item.refused().withTraceId(this.trace.traceId()));
         synchronized (this) {
             this.running.add(future);
         }

@@ -1,8 +1,6 @@
 package dev.multifetch.autoconfigure.observation;
 
-import java.net.URI;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 import dev.multifetch.autoconfigure.observation.FetchObservationDocumentation.HighCardinalityKeyNames;
 import dev.multifetch.autoconfigure.observation.FetchObservationDocumentation.LowCardinalityKeyNames;
@@ -18,8 +16,6 @@ import io.micrometer.common.KeyValues;
 final class ClientKeyValues {
 
     private static final String NONE = "none";
-
-    private static final Pattern BEFORE_PATH = Pattern.compile("^https?://[^/]+");
 
     private static final KeyValue METHOD_NONE = KeyValue.of(LowCardinalityKeyNames.METHOD, NONE);
 
@@ -57,7 +53,12 @@ final class ClientKeyValues {
         if (uriTemplate == null) {
             return URI_NONE;
         }
-        String path = BEFORE_PATH.matcher(uriTemplate).replaceFirst("");
+        String path = uriTemplate;
+        if (uriTemplate.startsWith("http://") || uriTemplate.startsWith("https://")) {
+            int start = authorityStart(uriTemplate);
+            int slash = uriTemplate.indexOf('/', start);
+            path = (slash < 0) ? "" : uriTemplate.substring(slash);
+        }
         return KeyValue.of(LowCardinalityKeyNames.URI, path.startsWith("/") ? path : "/" + path);
     }
 
@@ -93,28 +94,52 @@ final class ClientKeyValues {
         return "http " + ((method != null) ? method.toLowerCase(Locale.ROOT) : NONE);
     }
 
-    /** The host of {@code url}, or {@code null} when it has none or does not parse. */
+    /**
+     * The host of {@code url} as {@link java.net.URI#getHost()} gives it (an IPv6 literal in
+     * brackets), or {@code null} when it has none. Read by hand: it runs for every fetch.
+     */
     static String host(String url) {
-        try {
-            return URI.create(url).getHost();
-        }
-        catch (IllegalArgumentException ex) {
+        int start = authorityStart(url);
+        if (start < 0) {
             return null;
         }
+        int end = authorityEnd(url, start);
+        int at = url.lastIndexOf('@', end - 1);
+        int hostStart = (at >= start) ? at + 1 : start;
+        int hostEnd;
+        if (hostStart < end && url.charAt(hostStart) == '[') {
+            int close = url.indexOf(']', hostStart);
+            hostEnd = (close < 0 || close >= end) ? end : close + 1;
+        }
+        else {
+            int colon = url.indexOf(':', hostStart);
+            hostEnd = (colon < 0 || colon >= end) ? end : colon;
+        }
+        return (hostEnd > hostStart) ? url.substring(hostStart, hostEnd) : null;
     }
 
     /** {@code url} without the {@code user:password@} of its authority, which a span must never carry. */
     static String withoutUserInfo(String url) {
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
+        int start = authorityStart(url);
+        if (start < 0) {
             return url;
         }
-        int start = scheme + 3;
+        int at = url.lastIndexOf('@', authorityEnd(url, start) - 1);
+        return (at >= start) ? url.substring(0, start) + url.substring(at + 1) : url;
+    }
+
+    /** Where the authority of {@code url} starts (after {@code ://}), or -1 when it has none. */
+    private static int authorityStart(String url) {
+        int scheme = url.indexOf("://");
+        return (scheme < 0) ? -1 : scheme + 3;
+    }
+
+    /** Where the authority that starts at {@code start} ends: at the path, query or fragment. */
+    private static int authorityEnd(String url, int start) {
         int end = start;
         while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
             end++;
         }
-        int at = url.lastIndexOf('@', end - 1);
-        return (at >= start) ? url.substring(0, start) + url.substring(at + 1) : url;
+        return end;
     }
 }

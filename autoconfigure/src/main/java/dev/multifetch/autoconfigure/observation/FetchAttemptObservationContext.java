@@ -19,12 +19,15 @@ public class FetchAttemptObservationContext extends Observation.Context {
 
     private int status;
 
-    /** The context of attempt {@code attempt} (from 1) of the fetch of {@code request}, to {@code url}. */
-    public FetchAttemptObservationContext(FetchRequest request, int attempt, String url) {
+    /**
+     * The context of attempt {@code attempt} (from 1) of the fetch of {@code request}, to
+     * {@code url}; {@code host} is the host of the request's URL.
+     */
+    public FetchAttemptObservationContext(FetchRequest request, String host, int attempt, String url) {
         this.request = request;
         this.attempt = attempt;
         this.url = url;
-        this.host = ClientKeyValues.host(url);
+        this.host = url.equals(request.url()) ? host : ClientKeyValues.host(url);
     }
 
     /** The request of the fetch this attempt belongs to. */

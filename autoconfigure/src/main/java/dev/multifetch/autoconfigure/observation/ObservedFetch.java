@@ -48,7 +48,7 @@ final class ObservedFetch implements FetchInterceptor.Interception {
     public void attemptStarted(int attempt, String url) {
         assert this.attempt == null : "attempt " + attempt + " started while another runs";
         FetchAttemptObservationContext attemptContext = new FetchAttemptObservationContext(this.context.getRequest(),
-                attempt, url);
+                this.context.getHost(), attempt, url);
         this.attempt = this.interceptor.attempt(attemptContext).parentObservation(this.observation).start();
     }
 

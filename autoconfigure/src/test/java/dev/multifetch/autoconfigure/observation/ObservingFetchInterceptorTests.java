@@ -143,13 +143,6 @@ class ObservingFetchInterceptorTests {
     }
 
     @Test
-    void whenUrlHasUserInformationThenTheSpanNeverCarriesIt() {
-        assertThat(ClientKeyValues.withoutUserInfo("http://user:secret@example.com:8080/a@b?c=@"))
-            .isEqualTo("http://example.com:8080/a@b?c=@");
-        assertThat(ClientKeyValues.withoutUserInfo("http://example.com/a@b")).isEqualTo("http://example.com/a@b");
-    }
-
-    @Test
     void whenTracedThenTheOriginGetsOneTraceparentOfTheCallersTraceAndTheFetchsSpan() throws Exception {
         traced();
         this.server.dispatcher((i, r) -> ok("traced"));

@@ -111,6 +111,19 @@ class MultifetchObservationAutoConfigurationTests {
     }
 
     @Test
+    void whenBootTurnsAttemptsOffThenTheFetchIsObservedWithoutChildren() {
+        this.contextRunner.withPropertyValues("management.observations.enable.http.client.requests.attempt=false")
+            .run((context) -> {
+                ObservationLog log = context.getBean(ObservationLog.class);
+
+                fetchOnce(context);
+
+                eventually().until(() -> log.stopped(FETCH) == 1);
+                assertThat(log.of("start", ATTEMPT)).isEmpty();
+            });
+    }
+
+    @Test
     void whenAConventionBeanIsDefinedThenItReplacesTheDefault() {
         this.contextRunner.withBean(FetchObservationConvention.class, () -> new DefaultFetchObservationConvention() {
             @Override

@@ -184,6 +184,16 @@ final class CompositeFetchListener implements FetchListener {
     }
 
     @Override
+    public void retryScheduled(Transfer transfer, int attempt, long delayNanos, String reason) {
+        each((l) -> l.retryScheduled(transfer, attempt, delayNanos, reason));
+    }
+
+    @Override
+    public void hostBlocked(String key, long nanos) {
+        each((l) -> l.hostBlocked(key, nanos));
+    }
+
+    @Override
     public void transferDone(Transfer transfer, FetchResponse response) {
         each((l) -> l.transferDone(transfer, response));
     }

@@ -18,9 +18,10 @@ import io.micrometer.observation.ObservationRegistry;
  * fields the engine sets on the request. Attempts are observed on the engine's selector thread
  * with the fetch's observation as their explicit parent, and the fetch's stops on the thread that
  * completes its future; neither opens a scope, so nothing is ever current on the selector thread.
- * A fetch whose observation is a no-op (a no-op registry, or one the registry's predicates turn
- * off) costs one check and is otherwise left alone, and so is a fetch made by the RestClient or
- * WebClient bridge ({@link BridgedFetches}), which Spring observes itself. Thread-safe.
+ * A fetch whose observation is a no-op (a no-op registry: one check; one the registry's predicates
+ * turn off: the check and its context) is otherwise left alone, and so is a fetch made by the
+ * RestClient or WebClient bridge ({@link BridgedFetches}), which Spring observes itself.
+ * Thread-safe.
  */
 public final class ObservingFetchInterceptor implements FetchInterceptor {
 

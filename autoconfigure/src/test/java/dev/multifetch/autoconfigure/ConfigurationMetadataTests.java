@@ -84,6 +84,15 @@ class ConfigurationMetadataTests {
         return metadata.substring(property, metadata.indexOf('}', property));
     }
 
+    @Test
+    void whenObservationsDescribedThenEnabledByDefaultAndTheBridgesLeftToSpring() throws IOException {
+        String metadata = metadata();
+        int property = metadata.indexOf("\"name\": \"multifetch.observations.enabled\"");
+        assertThat(property).isNotNegative();
+        String entry = metadata.substring(property, metadata.indexOf('}', property));
+        assertThat(entry).contains("\"defaultValue\": true").contains("http.client.requests").contains("traceparent");
+    }
+
     private static String metadata() throws IOException {
         try (InputStream in = ConfigurationMetadataTests.class
             .getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {

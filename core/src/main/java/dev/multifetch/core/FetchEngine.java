@@ -72,8 +72,13 @@ public final class FetchEngine implements AutoCloseable {
         transfer.attach(future);
         if (!loop.submit(transfer)) {
             Throwable failure = loop.failure();
-            return CompletableFuture.failedFuture(failure == null ? new IllegalStateException("the fetch engine is closed")
-                    : new IllegalStateException("the fetch engine failed and is closed: " + failure, failure));
+            IllegalStateException closed = failure == null ? new IllegalStateException("the fetch engine is closed")
+                    : new IllegalStateException("the fetch engine failed and is closed: " + failure, failure);
+            if (interception != null) {
+                // the future below is not the transfer's, so the interception hears of its end here
+                interception.completed(null, closed);
+            }
+            return CompletableFuture.failedFuture(closed);
         }
         return future;
     }

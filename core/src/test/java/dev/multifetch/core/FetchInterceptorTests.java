@@ -144,4 +144,16 @@ class FetchInterceptorTests {
         eventually().until(() -> recording.events.contains("end 1 ABORTED_BY_CALLBACK"));
         assertThat(recording.events).filteredOn(e -> e.startsWith("completed")).containsExactly("completed CancellationException");
     }
+
+    @Test
+    void aFetchRefusedByAClosedEngineIsCompletedOnce() throws Exception {
+        Recording recording = new Recording(Map.of());
+        FetchEngine engine = engine(request -> recording, MultiOptions.DEFAULTS);
+        engine.close();
+
+        CompletableFuture<FetchResponse> f = engine.fetch(FetchRequest.get(server.url("/late")));
+
+        assertThat(f).isCompletedExceptionally();
+        assertThat(recording.events).containsExactly("completed IllegalStateException");
+    }
 }

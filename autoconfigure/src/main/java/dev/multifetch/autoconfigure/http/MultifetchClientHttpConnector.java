@@ -52,7 +52,7 @@ public final class MultifetchClientHttpConnector implements ClientHttpConnector 
             Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
         MultifetchReactiveClientHttpRequest request = new MultifetchReactiveClientHttpRequest(method, uri);
         return requestCallback.apply(request)
-            .then(Mono.fromFuture(() -> this.engine.fetch(request.toFetchRequest(this.settings))))
+            .then(Mono.fromFuture(() -> BridgedFetches.fetch(this.engine, request.toFetchRequest(this.settings))))
             .map(MultifetchReactiveClientHttpResponse::new);
     }
 }

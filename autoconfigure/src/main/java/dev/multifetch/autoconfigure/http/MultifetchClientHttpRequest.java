@@ -48,8 +48,8 @@ final class MultifetchClientHttpRequest extends AbstractBufferingClientHttpReque
 
     @Override
     protected ClientHttpResponse executeInternal(HttpHeaders headers, byte[] body) throws IOException {
-        CompletableFuture<FetchResponse> response = this.engine
-            .fetch(EngineRequests.request(this.method, this.uri, headers, body, this.settings));
+        CompletableFuture<FetchResponse> response = BridgedFetches.fetch(this.engine,
+                EngineRequests.request(this.method, this.uri, headers, body, this.settings));
         try {
             return new MultifetchClientHttpResponse(response.get());
         }

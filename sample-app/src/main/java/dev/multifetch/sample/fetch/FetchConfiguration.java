@@ -3,11 +3,17 @@ package dev.multifetch.sample.fetch;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.sample.SampleProperties;
 import dev.multifetch.sample.guard.UrlGate;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The fetch service on the auto-configured engine, with its registry (also an engine listener) and checks. */
+/**
+ * The fetch service on the auto-configured engine, with its registry (also an engine listener),
+ * checks, and the call's trace that its fetches continue.
+ */
 @Configuration(proxyBeanMethods = false)
 final class FetchConfiguration {
 
@@ -27,8 +33,14 @@ final class FetchConfiguration {
     }
 
     @Bean
+    CallTraces callTraces(ObjectProvider<ObservationRegistry> registry, ObjectProvider<Tracer> tracer) {
+        return new CallTraces(registry.getIfAvailable(() -> ObservationRegistry.NOOP), tracer.getIfAvailable(() -> Tracer.NOOP));
+    }
+
+    @Bean
     FetchService fetchService(FetchEngine engine, TransferRegistry registry, RecentTransfers recent,
-            SampleProperties properties) {
-        return new FetchService(engine, registry, recent, Math.toIntExact(properties.getLimits().getMaxReturnedBodySize().toBytes()));
+            SampleProperties properties, CallTraces traces) {
+        return new FetchService(engine, registry, recent, Math.toIntExact(properties.getLimits().getMaxReturnedBodySize().toBytes()),
+                traces);
     }
 }

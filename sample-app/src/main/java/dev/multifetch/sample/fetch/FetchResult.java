@@ -37,13 +37,16 @@ import dev.multifetch.core.Timings;
  * or {@code null} when it went direct (or failed before a proxy was known)
  * @param timings when each phase finished, or {@code null} when unknown
  * @param error why the transfer failed, or {@code null} when it got a response
+ * @param traceId the trace of the API call, which the fetch continued into the target's
+ * {@code traceparent}; absent without tracing
  */
 public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer index, String url, String effectiveUrl,
         Integer status, String httpVersion, List<List<String>> headers, Long bodyBytes, String bodySha256,
         @JsonInclude(JsonInclude.Include.NON_NULL) String body, @JsonInclude(JsonInclude.Include.NON_NULL) String bodyBase64,
         boolean bodyTruncated, Integer redirects, Integer connects, Integer attempts,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfterMs,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String retryStopped, String proxy, PhaseTimes timings, Failure error) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String retryStopped, String proxy, PhaseTimes timings, Failure error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {
 
     /** The result of a transfer that got a response (any status), its body taken by {@code capture}. */
     static FetchResult of(String url, FetchResponse response, BodyCapture capture) {
@@ -60,13 +63,13 @@ public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer ind
         return new FetchResult(null, url, response.effectiveUrl(), response.status(), response.httpVersion(), headers,
                 capture.delivered(), capture.sha256Hex(), text, base64, truncated, response.redirects(),
                 response.connects(), response.attempts(), retryAfterMs, response.retryStopped(), response.proxy(),
-                PhaseTimes.of(response.timings()), null);
+                PhaseTimes.of(response.timings()), null, null);
     }
 
     /** The result of a fetch that ended with {@code code} before it was attempted. */
     public static FetchResult failed(String url, String code, String message) {
         return new FetchResult(null, url, null, null, null, List.of(), null, null, null, null, false, null, null, null,
-                null, null, null, null, new Failure(code, message));
+                null, null, null, null, new Failure(code, message), null);
     }
 
     /**
@@ -76,14 +79,23 @@ public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer ind
     public static FetchResult failed(String url, String code, String message, int attempts, PhaseTimes timings,
             String proxy) {
         return new FetchResult(null, url, null, null, null, List.of(), null, null, null, null, false, null, null,
-                attempts, null, null, proxy, timings, new Failure(code, message));
+                attempts, null, null, proxy, timings, new Failure(code, message), null);
     }
 
     /** This result as element {@code index} of a batch. */
     public FetchResult withIndex(int index) {
         return new FetchResult(index, this.url, this.effectiveUrl, this.status, this.httpVersion, this.headers,
                 this.bodyBytes, this.bodySha256, this.body, this.bodyBase64, this.bodyTruncated, this.redirects,
-                this.connects, this.attempts, this.retryAfterMs, this.retryStopped, this.proxy, this.timings, this.error);
+                this.connects, this.attempts, this.retryAfterMs, this.retryStopped, this.proxy, this.timings, this.error,
+                this.traceId);
+    }
+
+    /** This result in the trace {@code traceId} (or none, for {@code null}). */
+    public FetchResult withTraceId(String traceId) {
+        return new FetchResult(this.index, this.url, this.effectiveUrl, this.status, this.httpVersion, this.headers,
+                this.bodyBytes, this.bodySha256, this.body, this.bodyBase64, this.bodyTruncated, this.redirects,
+                this.connects, this.attempts, this.retryAfterMs, this.retryStopped, this.proxy, this.timings, this.error,
+                traceId);
     }
 
     /**

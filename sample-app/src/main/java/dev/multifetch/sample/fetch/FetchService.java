@@ -23,28 +23,43 @@ public final class FetchService {
     private final TransferRegistry registry;
     private final RecentTransfers recent;
     private final int returnLimit;
+    private final CallTraces traces;
 
-    public FetchService(FetchEngine engine, TransferRegistry registry, RecentTransfers recent, int returnLimit) {
+    public FetchService(FetchEngine engine, TransferRegistry registry, RecentTransfers recent, int returnLimit,
+            CallTraces traces) {
         this.engine = engine;
         this.registry = registry;
         this.recent = recent;
         this.returnLimit = returnLimit;
+        this.traces = traces;
+    }
+
+    /** The trace of the API call handled on this thread, for the fetches made for it. */
+    public CallTrace currentTrace() {
+        return this.traces.current();
+    }
+
+    /** Starts {@code plan} for the API call handled on this thread: {@link #fetch(FetchPlan, CallTrace)}. */
+    public CompletableFuture<FetchResult> fetch(FetchPlan plan) {
+        return fetch(plan, currentTrace());
     }
 
     /**
      * Starts {@code plan}. The future completes with the response, or with the error that ended the
      * transfer (a cancel gives {@code ABORTED_BY_CALLBACK}); it fails only when the engine itself
-     * cannot take the fetch. Cancelling the returned future cancels the transfer.
+     * cannot take the fetch. Cancelling the returned future cancels the transfer. The fetch continues
+     * {@code trace}, on whatever thread this runs, and its result carries the trace id.
      */
-    public CompletableFuture<FetchResult> fetch(FetchPlan plan) {
+    public CompletableFuture<FetchResult> fetch(FetchPlan plan, CallTrace trace) {
         BodyCapture capture = new BodyCapture(this.returnLimit);
         FetchRequest request = plan.toRequest(capture);
         TransferRegistry.Entry entry = this.registry.add(plan.url(), request, capture);
-        CompletableFuture<FetchResponse> transfer = this.engine.fetch(request);
+        CompletableFuture<FetchResponse> transfer = trace.within(() -> this.engine.fetch(request));
         entry.attach(transfer);
         CompletableFuture<FetchResult> answer = new CompletableFuture<>();
         transfer.handle((response, failure) -> (response != null)
                 ? FetchResult.of(plan.url(), response, capture) : failed(plan.url(), entry, failure))
+            .thenApply((result) -> result.withTraceId(trace.traceId()))
             .whenComplete((done, failure) -> {
                 this.registry.remove(entry);
                 if (done != null) {

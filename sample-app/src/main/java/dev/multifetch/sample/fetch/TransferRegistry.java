@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.multifetch.core.BodyConsumer;
 import dev.multifetch.core.FetchException;
 import dev.multifetch.core.FetchListener;
 import dev.multifetch.core.FetchRequest;
@@ -25,7 +26,11 @@ public final class TransferRegistry implements FetchListener {
 
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
-    private final Map<FetchRequest, Entry> byRequest = new ConcurrentHashMap<>();
+    /**
+     * By the body capture each entry's request carries: the engine may run a copy of the request
+     * (an interceptor's header fields, such as traceparent, make one), which keeps its body consumer.
+     */
+    private final Map<BodyConsumer, Entry> byCapture = new ConcurrentHashMap<>();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
@@ -33,13 +38,13 @@ public final class TransferRegistry implements FetchListener {
     Entry add(String url, FetchRequest request, BodyCapture capture) {
         Entry entry = new Entry(this.ids.incrementAndGet(), url, request, capture, System.nanoTime());
         this.byId.put(entry.id, entry);
-        this.byRequest.put(request, entry);
+        this.byCapture.put(capture, entry);
         return entry;
     }
 
     void remove(Entry entry) {
         this.byId.remove(entry.id);
-        this.byRequest.remove(entry.request);
+        this.byCapture.remove(entry.capture);
     }
 
     /** What is running now, oldest first. */
@@ -78,7 +83,7 @@ public final class TransferRegistry implements FetchListener {
      */
     @Override
     public void transferQueued(Transfer transfer) {
-        Entry entry = this.byRequest.get(transfer.request());
+        Entry entry = this.byCapture.get(transfer.request().bodyConsumer());
         if (entry != null && !entry.backingOff) {
             entry.phase = "waiting to start";
         }
@@ -90,7 +95,7 @@ public final class TransferRegistry implements FetchListener {
     /** The attempt that ended was {@code attempt}; the next one starts after the backoff. */
     @Override
     public void retryScheduled(Transfer transfer, int attempt, long delayNanos, String reason) {
-        Entry entry = this.byRequest.get(transfer.request());
+        Entry entry = this.byCapture.get(transfer.request().bodyConsumer());
         if (entry != null) {
             entry.attempts = attempt + 1;
             entry.backingOff = true;
@@ -141,7 +146,7 @@ public final class TransferRegistry implements FetchListener {
     }
 
     private void finished(Transfer transfer) {
-        Entry entry = this.byRequest.get(transfer.request());
+        Entry entry = this.byCapture.get(transfer.request().bodyConsumer());
         if (entry != null) {
             entry.phase = "done";
             entry.timings = FetchResult.PhaseTimes.of(transfer.timings());
@@ -149,7 +154,7 @@ public final class TransferRegistry implements FetchListener {
     }
 
     private void phase(Transfer transfer, String phase) {
-        Entry entry = this.byRequest.get(transfer.request());
+        Entry entry = this.byCapture.get(transfer.request().bodyConsumer());
         if (entry != null) {
             entry.phase = phase;
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.multifetch.core.FetchError;
+import dev.multifetch.sample.fetch.CallTrace;
 import dev.multifetch.sample.fetch.FetchPlan;
 import dev.multifetch.sample.fetch.FetchResult;
 import dev.multifetch.sample.fetch.FetchService;
@@ -16,7 +17,8 @@ import dev.multifetch.sample.fetch.FetchService;
  * {@code interval} apart, and hands each result to the {@link Sink} (with its index) as soon as it
  * completes; the sink hears {@code done} once, after the last. Starting the next fetch happens on
  * whichever thread completed the previous one, or, when it must wait for its turn, on the JDK's
- * delayed executor ({@link CompletableFuture#delayedExecutor}): no thread waits. Thread-safe.
+ * delayed executor ({@link CompletableFuture#delayedExecutor}): no thread waits. Each fetch
+ * continues the trace of the call the run was made for. Thread-safe.
  */
 final class BatchRun {
 
@@ -55,6 +57,8 @@ final class BatchRun {
     private final long intervalNanos;
     private final FetchService service;
     private final Sink sink;
+    /** The trace of the call the batch answers, captured where the run is made: every fetch continues it. */
+    private final CallTrace trace;
     private final List<CompletableFuture<FetchResult>> running = new ArrayList<>();
     private int next;
     private int finished;
@@ -68,6 +72,7 @@ final class BatchRun {
         this.intervalNanos = interval.toNanos();
         this.service = service;
         this.sink = sink;
+        this.trace = service.currentTrace();
     }
 
     void start() {
@@ -120,7 +125,8 @@ final class BatchRun {
         }
         Item item = this.plans.get(index);
         CompletableFuture<FetchResult> future = (item.plan() != null)
-                ? this.service.fetch(item.plan()) : CompletableFuture.completedFuture(item.refused());
+                ? this.service.fetch(item.plan(), this.trace)
+                : CompletableFuture.completedFuture(item.refused().withTraceId(this.trace.traceId()));
         boolean cancelledMeanwhile;
         synchronized (this) {
             cancelledMeanwhile = this.cancelled;

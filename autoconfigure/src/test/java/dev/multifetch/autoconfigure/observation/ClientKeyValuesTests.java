@@ -1,0 +1,49 @@
+package dev.multifetch.autoconfigure.observation;
+
+import java.net.URI;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The key values read from a URL and a URI template by hand, as Spring and {@link URI} read them. */
+class ClientKeyValuesTests {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "http://example.com/a               | example.com",
+            "https://Example.COM                | Example.COM",
+            "http://user:p@ss@example.com:8080/ | example.com",
+            "http://[::1]:8080/x                | [::1]",
+            "http://example.com?q=a@b           | example.com",
+            "http://127.0.0.1:9/a@b             | 127.0.0.1",
+            "http:///path                       | null",
+            "not a url                          | null" })
+    void whenHostReadThenAsUriReadsIt(String url, String host) {
+        assertThat(ClientKeyValues.host(url)).isEqualTo(host);
+        if (host != null && !url.contains("p@ss")) {
+            assertThat(URI.create(url).getHost()).isEqualTo(host);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "null                               | none",
+            "/items/{id}                        | /items/{id}",
+            "items/{id}                         | /items/{id}",
+            "https://api.example.com/items/{id} | /items/{id}",
+            "http://api.example.com             | /" })
+    void whenUriTemplateGivenThenItsPathIsTheUriKey(String template, String uri) {
+        assertThat(ClientKeyValues.uri(template).getValue()).isEqualTo(uri);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "http://user:secret@example.com:8080/a@b?c=@ | http://example.com:8080/a@b?c=@",
+            "http://example.com/a@b                      | http://example.com/a@b",
+            "https://u@example.com                       | https://example.com" })
+    void whenUrlHasUserInformationThenTheSpanNeverCarriesIt(String url, String shown) {
+        assertThat(ClientKeyValues.withoutUserInfo(url)).isEqualTo(shown);
+    }
+}

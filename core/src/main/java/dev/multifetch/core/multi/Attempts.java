@@ -5,7 +5,8 @@ import dev.multifetch.core.FetchException;
 
 /**
  * A transfer's attempts as its {@link AttemptObserver} (attached to the transfer) hears of them:
- * the first request, each redirect hop, retry and repeat, each started and ended once.
+ * the first request, each redirect hop, retry and repeat, each started and ended once. What an
+ * observer throws is logged, never the transfer's end. Nothing is allocated per call.
  */
 final class Attempts {
 
@@ -19,29 +20,26 @@ final class Attempts {
         int attempt = ++t.attemptSeq;
         t.attemptOpen = true;
         if (t.transfer.attachment() instanceof AttemptObserver observer) {
-            String url = t.target.url();
-            tell(t, () -> observer.attemptStarted(attempt, url));
+            try {
+                observer.attemptStarted(attempt, t.target.url());
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "an AttemptObserver threw for " + t, e);
+            }
         }
     }
 
     /** Ends the attempt under way, if any, telling the transfer's attempt observer. */
     static void ended(Run t, int status, FetchException failure) {
-        if (t.attemptOpen) {
-            t.attemptOpen = false;
-            if (t.transfer.attachment() instanceof AttemptObserver observer) {
-                int attempt = t.attemptSeq;
-                tell(t, () -> observer.attemptEnded(attempt, status, failure));
+        if (!t.attemptOpen) {
+            return;
+        }
+        t.attemptOpen = false;
+        if (t.transfer.attachment() instanceof AttemptObserver observer) {
+            try {
+                observer.attemptEnded(t.attemptSeq, status, failure);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "an AttemptObserver threw for " + t, e);
             }
         }
     }
-
-    /** Runs an attempt observer's call: what it throws is logged, never the transfer's end. */
-    private static void tell(Run t, Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "an AttemptObserver threw for " + t, e);
-        }
-    }
-
 }

@@ -17,7 +17,9 @@ import java.util.TreeSet;
  * {@code Idempotency-Key}; a body that cannot be replayed is never repeated. A retry budget per
  * host and engine-wide (about {@link #budgetRatio()} of recent requests plus a floor of
  * {@link #budgetFloor()} a second, as Finagle and Envoy keep it) stops a failing host from
- * multiplying the load. {@link #NONE} (the default) never retries.
+ * multiplying the load. A {@link BodyConsumer} hears {@code onStart} again for the next attempt's
+ * response and starts over (as curl's {@code --retry} truncates its output). {@link #NONE} (the
+ * default) never retries.
  */
 public final class RetryPolicy {
 

@@ -65,9 +65,6 @@ final class Retries {
         if (t.attempts > policy.maxRetries()) {
             return stop(t, response, "no retries left after " + t.attempts + " attempts");
         }
-        if (response != null && t.hop.bodyConsumer() != null) {
-            return stop(t, response, "the response body went to the BodyConsumer, which cannot take it back");
-        }
         if (!mayRepeat(t, policy, response != null)) {
             return stop(t, response, t.hop.method() + " is not idempotent and was sent: not repeated");
         }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.multifetch.autoconfigure.kafka.JobCodec.UndecodableJobException;
 
@@ -11,6 +13,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+
+import org.springframework.kafka.core.KafkaProducerException;
 
 /**
  * One job on a worker, from the record taken to the acknowledgment: decode it (an undecodable
@@ -111,9 +115,16 @@ final class JobRun {
         });
     }
 
-    /** Sends the record {@code build} makes, {@code send-attempts} times at most. */
-    private void send(java.util.function.Supplier<ProducerRecord<byte[], byte[]>> build, int attempt, Runnable sent,
-            java.util.function.Consumer<Throwable> gaveUp) {
+    /**
+     * Sends the record {@code build} makes, {@code send-attempts} times at most, always from the
+     * worker's sending thread: never from a producer callback, where a send waiting for metadata
+     * would block the very thread that fetches it, nor from the consumer or engine threads.
+     */
+    private void send(Supplier<ProducerRecord<byte[], byte[]>> build, int attempt, Runnable sent, Consumer<Throwable> gaveUp) {
+        this.worker.later(0, () -> trySend(build, attempt, sent, gaveUp));
+    }
+
+    private void trySend(Supplier<ProducerRecord<byte[], byte[]>> build, int attempt, Runnable sent, Consumer<Throwable> gaveUp) {
         if (this.cancelled) {
             return;
         }
@@ -127,10 +138,12 @@ final class JobRun {
             if (failure == null) {
                 sent.run();
             } else if (attempt < this.worker.sendAttempts()) {
+                logger.warn("Publishing for the job at " + where() + " failed (attempt " + attempt + "), trying again: "
+                        + cause(failure));
                 this.worker.events().sendRetried();
-                this.worker.later(attempt, () -> send(build, attempt + 1, sent, gaveUp));
+                this.worker.later(attempt, () -> trySend(build, attempt + 1, sent, gaveUp));
             } else {
-                gaveUp.accept(cause(failure));
+                this.worker.later(0, () -> gaveUp.accept(cause(failure)));
             }
         });
     }
@@ -150,7 +163,12 @@ final class JobRun {
         return this.record.topic() + "-" + this.record.partition() + "@" + this.record.offset();
     }
 
+    /** What went wrong, out of the wrappers of the futures and of spring-kafka. */
     private static Throwable cause(Throwable failure) {
-        return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof KafkaProducerException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

@@ -65,7 +65,7 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
     private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
-    private final ScheduledExecutorService retries;
+    private final ScheduledExecutorService sender;
     private final int resumeAt;
     private MessageListenerContainer container;
     private boolean paused;
@@ -78,8 +78,8 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
         this.properties = properties;
         this.events = events;
         this.resumeAt = properties.getMaxInFlightJobs() * 3 / 4;
-        this.retries = Executors.newSingleThreadScheduledExecutor((task) -> {
-            Thread thread = new Thread(task, "multifetch-kafka-retry");
+        this.sender = Executors.newSingleThreadScheduledExecutor((task) -> {
+            Thread thread = new Thread(task, "multifetch-kafka-send");
             thread.setDaemon(true);
             return thread;
         });
@@ -214,11 +214,14 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
         }
     }
 
-    /** Runs {@code task} after the back-off of {@code attempt} (send-backoff doubled per attempt, at most 64×). */
+    /**
+     * Runs {@code task} on the sending thread after the back-off of {@code attempt} (send-backoff,
+     * doubled per attempt, at most 64×), or at once for attempt 0.
+     */
     void later(int attempt, Runnable task) {
-        long delay = this.properties.getSendBackoff().toMillis() << Math.min(attempt - 1, 6);
+        long delay = (attempt == 0) ? 0 : this.properties.getSendBackoff().toMillis() << Math.min(attempt - 1, 6);
         try {
-            this.retries.schedule(task, delay, TimeUnit.MILLISECONDS);
+            this.sender.schedule(task, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             logger.debug("Worker closed: not retrying");
         }
@@ -301,6 +304,6 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
 
     @Override
     public void close() {
-        this.retries.shutdownNow();
+        this.sender.shutdownNow();
     }
 }

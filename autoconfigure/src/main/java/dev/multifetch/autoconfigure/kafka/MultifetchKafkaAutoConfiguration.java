@@ -1,5 +1,7 @@
 package dev.multifetch.autoconfigure.kafka;
 
+import java.util.List;
+
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
 import dev.multifetch.core.FetchEngine;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +26,7 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonLoggingErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.support.ProducerListener;
 
 /**
  * Auto-configures fetch jobs on Kafka when spring-kafka (with Spring Boot's Kafka support) is on
@@ -31,7 +34,8 @@ import org.springframework.kafka.listener.ContainerProperties;
  * {@link BatchResults} reader on every instance, and, unless {@code multifetch.kafka.worker-enabled=false},
  * a {@link JobWorker} consuming the jobs topic on the {@link FetchEngine} bean through the
  * {@link FetchJobHandler} bean ({@link EngineJobHandler} unless one is defined). The topics are
- * created when missing, the jobs and dead-letter topics with {@code jobs-partitions} partitions.
+ * created when missing ({@link MissingTopics}), the jobs and dead-letter topics with
+ * {@code jobs-partitions} partitions; an existing topic is never changed.
  * With Micrometer, {@link KafkaJobMetrics}.
  */
 @AutoConfiguration(after = MultifetchAutoConfiguration.class,
@@ -66,7 +70,11 @@ public final class MultifetchKafkaAutoConfiguration {
 
     @Bean
     KafkaTemplate<byte[], byte[]> multifetchKafkaTemplate(DefaultKafkaProducerFactory<byte[], byte[]> multifetchKafkaProducerFactory) {
-        return new KafkaTemplate<>(multifetchKafkaProducerFactory);
+        KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(multifetchKafkaProducerFactory);
+        // a failed send is the worker's to retry and report, with the job it belongs to
+        template.setProducerListener(new ProducerListener<>() {
+        });
+        return template;
     }
 
     @Bean(destroyMethod = "close")
@@ -86,10 +94,10 @@ public final class MultifetchKafkaAutoConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty(name = "multifetch.kafka.create-topics", matchIfMissing = true)
-    KafkaAdmin.NewTopics multifetchTopics(MultifetchKafkaProperties properties) {
-        return new KafkaAdmin.NewTopics(topic(properties.getJobsTopic(), properties.getJobsPartitions()),
+    MissingTopics multifetchTopics(KafkaAdmin admin, MultifetchKafkaProperties properties) {
+        return new MissingTopics(admin, List.of(topic(properties.getJobsTopic(), properties.getJobsPartitions()),
                 topic(properties.getResultsTopic(), properties.getResultsPartitions()),
-                topic(properties.getDeadLetterTopic(), properties.getJobsPartitions()));
+                topic(properties.getDeadLetterTopic(), properties.getJobsPartitions())));
     }
 
     private static NewTopic topic(String name, int partitions) {

@@ -1,5 +1,7 @@
 package dev.multifetch.autoconfigure.kafka;
 
+import dev.multifetch.autoconfigure.kafka.testing.SharedKafka;
+import dev.multifetch.autoconfigure.kafka.testing.RecordingServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.multifetch.autoconfigure.kafka;
 
+import dev.multifetch.autoconfigure.kafka.testing.SharedKafka;
+import dev.multifetch.autoconfigure.kafka.testing.RecordingServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import dev.multifetch.autoconfigure.kafka.RecordingServer.Hit;
+import dev.multifetch.autoconfigure.kafka.testing.RecordingServer.Hit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.multifetch.autoconfigure.kafka;
 
+import dev.multifetch.autoconfigure.kafka.testing.SharedKafka;
 import java.util.concurrent.CompletableFuture;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;

@@ -1,5 +1,6 @@
 package dev.multifetch.autoconfigure.kafka;
 
+import dev.multifetch.autoconfigure.kafka.testing.SharedKafka;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import dev.multifetch.sample.fetch.FetchService;
  * after the last. Starting the next fetch happens on whichever thread completed the previous one,
  * so no thread waits. Thread-safe.
  */
-final class BatchRun {
+final class BatchRun implements Batch {
 
     /** Where the results go. Called from completion threads, one call at a time per result. */
     interface Sink {
@@ -64,14 +64,16 @@ final class BatchRun {
         this.sink = sink;
     }
 
-    void start() {
+    @Override
+    public void start() {
         for (int i = 0; i < Math.min(this.concurrency, this.plans.size()); i++) {
             launchNext();
         }
     }
 
     /** Stops launching and cancels the fetches running; their results are not reported. */
-    void cancel() {
+    @Override
+    public void cancel() {
         List<CompletableFuture<FetchResult>> toCancel;
         synchronized (this) {
             this.cancelled = true;

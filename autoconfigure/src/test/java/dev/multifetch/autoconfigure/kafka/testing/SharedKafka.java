@@ -1,4 +1,4 @@
-package dev.multifetch.autoconfigure.kafka;
+package dev.multifetch.autoconfigure.kafka.testing;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +13,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * and stopped when the JVM exits; each test class uses topics and groups of its own
  * ({@link #names}). Its start time is printed once: the first cost of the Kafka suite.
  */
-final class SharedKafka {
+public final class SharedKafka {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
 
@@ -23,7 +23,7 @@ final class SharedKafka {
     }
 
     /** The broker's bootstrap servers, starting it first if needed (three tries: KRaft quorum formation can time out on a loaded machine). */
-    static synchronized String bootstrapServers() {
+    public static synchronized String bootstrapServers() {
         if (broker == null) {
             long start = System.nanoTime();
             broker = start(3);
@@ -52,21 +52,21 @@ final class SharedKafka {
     }
 
     /** An admin client on the broker; close it. */
-    static Admin admin() {
+    public static Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
     /** Names of a topic set and group of their own: {@code prefix-N}. */
-    static Names names(String prefix) {
+    public static Names names(String prefix) {
         String base = prefix + "-" + NAMES.incrementAndGet();
         return new Names(base + ".jobs", base + ".results", base + ".jobs-dlt", base + "-workers");
     }
 
     /** One test's topics and group. */
-    record Names(String jobs, String results, String deadLetters, String group) {
+    public record Names(String jobs, String results, String deadLetters, String group) {
 
         /** The properties that point a worker context at them. */
-        String[] properties() {
+        public String[] properties() {
             return new String[] { "multifetch.kafka.jobs-topic=" + this.jobs, "multifetch.kafka.results-topic=" + this.results,
                     "multifetch.kafka.dead-letter-topic=" + this.deadLetters, "multifetch.kafka.group-id=" + this.group };
         }

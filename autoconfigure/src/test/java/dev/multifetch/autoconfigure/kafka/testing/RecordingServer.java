@@ -1,4 +1,4 @@
-package dev.multifetch.autoconfigure.kafka;
+package dev.multifetch.autoconfigure.kafka.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,13 +23,13 @@ import com.sun.net.httpserver.HttpServer;
  * host was hit. Virtual hosts ({@code h1.test}, {@code h2.test}) reach it through the engine's
  * resolver.
  */
-final class RecordingServer implements AutoCloseable {
+public final class RecordingServer implements AutoCloseable {
 
     /**
      * One request: its host (without port), path and query, the client's port (one per connection),
      * and arrival and answer times ({@code System.nanoTime}).
      */
-    record Hit(String host, String path, int clientPort, long startNanos, long endNanos) {
+    public record Hit(String host, String path, int clientPort, long startNanos, long endNanos) {
     }
 
     private final HttpServer server;
@@ -38,19 +38,19 @@ final class RecordingServer implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
 
-    RecordingServer() throws IOException {
+    public RecordingServer() throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         this.server.setExecutor(this.threads);
         this.server.createContext("/", this::handle);
         this.server.start();
     }
 
-    int port() {
+    public int port() {
         return this.server.getAddress().getPort();
     }
 
     /** {@code http://HOST:PORT/delay/MS}. */
-    String url(String host, long delayMs) {
+    public String url(String host, long delayMs) {
         return "http://" + host + ":" + port() + "/delay/" + delayMs;
     }
 
@@ -82,14 +82,14 @@ final class RecordingServer implements AutoCloseable {
         }
     }
 
-    List<Hit> hits() {
+    public List<Hit> hits() {
         synchronized (this.hits) {
             return List.copyOf(this.hits);
         }
     }
 
     /** The hits of each host, in arrival order. */
-    Map<String, List<Hit>> hitsByHost() {
+    public Map<String, List<Hit>> hitsByHost() {
         Map<String, List<Hit>> byHost = new TreeMap<>();
         for (Hit hit : hits()) {
             byHost.computeIfAbsent(hit.host(), (h) -> new ArrayList<>()).add(hit);

@@ -3,7 +3,10 @@ package dev.multifetch.sample.distributed;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.multifetch.autoconfigure.MultifetchOptionsCustomizer;
 import dev.multifetch.autoconfigure.kafka.testing.SharedKafka;
@@ -26,7 +29,7 @@ final class Fleet {
     }
 
     /** The properties of an instance in the fleet of {@code names}, with role {@code role}. */
-    static List<String> properties(SharedKafka.Names names, String bootstrapServers, String role) {
+    private static List<String> properties(SharedKafka.Names names, String bootstrapServers, String role) {
         List<String> properties = new ArrayList<>(List.of(names.properties()));
         properties.addAll(List.of("spring.kafka.bootstrap-servers=" + bootstrapServers, "multifetch.kafka.enabled=true",
                 "multifetch.sample.role=" + role, "spring.profiles.active=local", "server.port=0",
@@ -40,11 +43,19 @@ final class Fleet {
 
     /** An instance with role {@code role} and {@code more} properties. */
     static ConfigurableApplicationContext start(SharedKafka.Names names, String role, String... more) {
-        List<String> properties = properties(names, SharedKafka.bootstrapServers(), role);
-        properties.addAll(List.of(more));
-        // as arguments: over application.properties, as on a command line
         return new SpringApplicationBuilder(SampleApplication.class, TestHosts.class)
-            .run(properties.stream().map((property) -> "--" + property).toArray(String[]::new));
+            .run(arguments(names, role, more).toArray(String[]::new));
+    }
+
+    /**
+     * The command line of an instance: its properties as {@code --name=value} arguments (over
+     * application.properties), each name once, {@code more} winning.
+     */
+    static List<String> arguments(SharedKafka.Names names, String role, String... more) {
+        Map<String, String> byName = new LinkedHashMap<>();
+        Stream.concat(properties(names, SharedKafka.bootstrapServers(), role).stream(), Stream.of(more))
+            .forEach((property) -> byName.put(property.substring(0, property.indexOf('=')), property));
+        return byName.values().stream().map((property) -> "--" + property).toList();
     }
 
     /** The port {@code instance} listens on. */

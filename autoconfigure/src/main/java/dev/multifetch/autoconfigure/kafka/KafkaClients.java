@@ -27,7 +27,7 @@ final class KafkaClients {
     }
 
     /** The worker's consumers: group {@code group-id}, {@code max-poll-records} per poll. */
-    static ConsumerFactory<byte[], byte[]> worker(ConsumerFactory<?, ?> base, MultifetchKafkaProperties properties) {
+    static DefaultKafkaConsumerFactory<byte[], byte[]> worker(ConsumerFactory<?, ?> base, MultifetchKafkaProperties properties) {
         Map<String, Object> config = consumerBase(base);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.getGroupId());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

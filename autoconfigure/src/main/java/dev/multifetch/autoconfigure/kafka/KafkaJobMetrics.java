@@ -39,6 +39,8 @@ public final class KafkaJobMetrics implements JobEvents {
             REBALANCES, "Partitions of the jobs topic assigned to, revoked from or lost by a worker");
 
     private final MeterRegistry registry;
+    /** Held here: a gauge keeps only a weak reference to what it reads. */
+    private final ObjectProvider<JobWorker> worker;
     private final Timer queueTime;
     private final Counter sendRetries;
     private final Counter duplicates;
@@ -47,6 +49,7 @@ public final class KafkaJobMetrics implements JobEvents {
     /** Meters on {@code registry}; the gauges read the worker, when this instance has one. */
     public KafkaJobMetrics(MeterRegistry registry, ObjectProvider<JobWorker> worker) {
         this.registry = registry;
+        this.worker = worker;
         this.queueTime = Timer.builder(QUEUE_TIME)
             .description("Time from a job's submission to a worker starting it")
             .register(registry);
@@ -61,13 +64,13 @@ public final class KafkaJobMetrics implements JobEvents {
         }
         List.of("assigned", "revoked", "lost").forEach((type) -> counter(REBALANCES, "type", type));
         List.of("undecodable", "unpublishable", "unrunnable").forEach((reason) -> counter(DEAD_LETTERS, "reason", reason));
-        Gauge.builder(IN_FLIGHT, worker, (w) -> gauge(w, JobWorker::inFlight))
+        Gauge.builder(IN_FLIGHT, this.worker, (w) -> gauge(w, JobWorker::inFlight))
             .description("Jobs a worker took and has not finished")
             .register(registry);
-        Gauge.builder(UNCOMMITTED, worker, (w) -> gauge(w, JobWorker::uncommitted))
+        Gauge.builder(UNCOMMITTED, this.worker, (w) -> gauge(w, JobWorker::uncommitted))
             .description("Jobs a worker took whose offsets are not committed: redone if it crashed now")
             .register(registry);
-        Gauge.builder(PAUSED, worker, (w) -> gauge(w, (jobs) -> jobs.isPaused() ? 1 : 0))
+        Gauge.builder(PAUSED, this.worker, (w) -> gauge(w, (jobs) -> jobs.isPaused() ? 1 : 0))
             .description("1 while the worker's container is paused for too many jobs in flight")
             .register(registry);
     }

@@ -19,7 +19,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -64,8 +67,11 @@ public final class MultifetchKafkaAutoConfiguration {
     }
 
     @Bean
-    DefaultKafkaProducerFactory<byte[], byte[]> multifetchKafkaProducerFactory(ProducerFactory<?, ?> producerFactory) {
-        return KafkaClients.producer(producerFactory);
+    DefaultKafkaProducerFactory<byte[], byte[]> multifetchKafkaProducerFactory(ProducerFactory<?, ?> producerFactory,
+            ObjectProvider<KafkaClientMeters> meters) {
+        DefaultKafkaProducerFactory<byte[], byte[]> factory = KafkaClients.producer(producerFactory);
+        meters.ifAvailable((binder) -> binder.bind(factory));
+        return factory;
     }
 
     @Bean
@@ -125,7 +131,10 @@ public final class MultifetchKafkaAutoConfiguration {
 
         @Bean
         ConcurrentMessageListenerContainer<byte[], byte[]> multifetchJobContainer(JobWorker worker,
-                ConsumerFactory<?, ?> consumerFactory, MultifetchKafkaProperties properties) {
+                ConsumerFactory<?, ?> consumerFactory, MultifetchKafkaProperties properties,
+                ObjectProvider<KafkaClientMeters> meters) {
+            DefaultKafkaConsumerFactory<byte[], byte[]> consumers = KafkaClients.worker(consumerFactory, properties);
+            meters.ifAvailable((binder) -> binder.bind(consumers));
             ContainerProperties container = new ContainerProperties(properties.getJobsTopic());
             container.setGroupId(properties.getGroupId());
             // acknowledged by the worker once a job's result is durable, every earlier job of its partition too
@@ -133,14 +142,22 @@ public final class MultifetchKafkaAutoConfiguration {
             container.setPollTimeout(POLL_TIMEOUT_MS);
             container.setMessageListener(worker);
             container.setConsumerRebalanceListener(worker);
-            ConcurrentMessageListenerContainer<byte[], byte[]> listeners = new ConcurrentMessageListenerContainer<>(
-                    KafkaClients.worker(consumerFactory, properties), container);
+            ConcurrentMessageListenerContainer<byte[], byte[]> listeners = new ConcurrentMessageListenerContainer<>(consumers,
+                    container);
             listeners.setConcurrency(properties.getConcurrency());
             // the listener never throws; were it to, no seek and no commit past the jobs still running
             listeners.setCommonErrorHandler(new CommonLoggingErrorHandler());
             worker.attach(listeners);
             return listeners;
         }
+    }
+
+    /** Binds Kafka's client meters to the worker's own clients; an interface, so nothing here needs Micrometer. */
+    interface KafkaClientMeters {
+
+        void bind(DefaultKafkaConsumerFactory<?, ?> consumers);
+
+        void bind(DefaultKafkaProducerFactory<?, ?> producers);
     }
 
     /** The meters, with Micrometer. */
@@ -154,6 +171,22 @@ public final class MultifetchKafkaAutoConfiguration {
         @ConditionalOnMissingBean
         KafkaJobMetrics multifetchKafkaJobMetrics(MeterRegistry registry, ObjectProvider<JobWorker> worker) {
             return new KafkaJobMetrics(registry, worker);
+        }
+
+        /** Kafka's own client meters (records-lag per partition among them) for the worker's clients, as Boot's have. */
+        @Bean
+        KafkaClientMeters multifetchKafkaClientMeters(MeterRegistry registry) {
+            return new KafkaClientMeters() {
+                @Override
+                public void bind(DefaultKafkaConsumerFactory<?, ?> consumers) {
+                    consumers.addListener(new MicrometerConsumerListener<>(registry));
+                }
+
+                @Override
+                public void bind(DefaultKafkaProducerFactory<?, ?> producers) {
+                    producers.addListener(new MicrometerProducerListener<>(registry));
+                }
+            };
         }
     }
 }

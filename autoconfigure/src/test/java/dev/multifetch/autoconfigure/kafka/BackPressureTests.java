@@ -68,6 +68,9 @@ class BackPressureTests {
             assertThat(meters.get(KafkaJobMetrics.REBALANCES).tag("type", "assigned").counter().count()).isEqualTo(4);
             assertThat(meters.get(KafkaJobMetrics.IN_FLIGHT).gauge().value()).isZero();
             assertThat(meters.get(KafkaJobMetrics.QUEUE_TIME).timer().count()).isEqualTo(requests.size());
+            assertThat(meters.getMeters()).as("Kafka's client meters of the worker's consumer and producer")
+                .anySatisfy((meter) -> assertThat(meter.getId().getName()).startsWith("kafka.consumer.fetch.manager.records.lag"))
+                .anySatisfy((meter) -> assertThat(meter.getId().getName()).startsWith("kafka.producer."));
         }
     }
 }

@@ -52,11 +52,8 @@ public final class BatchResults implements AutoCloseable {
         this.topic = properties.getResultsTopic();
         this.lookback = properties.getResumeLookback();
         AtomicInteger count = new AtomicInteger();
-        this.readers = Executors.newCachedThreadPool((task) -> {
-            Thread thread = new Thread(task, "multifetch-batch-reader-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.readers = Executors.newCachedThreadPool((task) -> JobWorker.daemon(task,
+                "multifetch-batch-reader-" + count.incrementAndGet()));
     }
 
     /** Hears one reader's results, on its thread. */

@@ -80,11 +80,17 @@ final class JobRun {
             return;
         }
         outcome.whenComplete((done, failure) -> {
+            logger.debug("Job " + job.jobId() + " ended: " + ((done != null) ? done.kind() : failure));
             if (this.cancelled) {
                 return;
             }
             if (done != null) {
-                publish(job, done);
+                try {
+                    publish(job, done);
+                } catch (RuntimeException | LinkageError ex) {
+                    logger.error("The result of job " + job.jobId() + " could not be written: to " + this.worker.deadLetterTopic(), ex);
+                    deadLetter(ex, "unpublishable", 1);
+                }
             } else if (attempt < this.worker.sendAttempts()) {
                 logger.warn("Job " + job.jobId() + " could not run (attempt " + attempt + "): " + cause(failure));
                 this.worker.later(attempt, () -> run(job, attempt + 1));
@@ -131,7 +137,7 @@ final class JobRun {
         CompletableFuture<?> sending;
         try {
             sending = this.worker.send(build.get());
-        } catch (RuntimeException ex) {
+        } catch (RuntimeException | LinkageError ex) {
             sending = CompletableFuture.failedFuture(ex);
         }
         sending.whenComplete((ok, failure) -> {

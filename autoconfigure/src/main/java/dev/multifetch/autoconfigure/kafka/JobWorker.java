@@ -78,11 +78,7 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
         this.properties = properties;
         this.events = events;
         this.resumeAt = properties.getMaxInFlightJobs() * 3 / 4;
-        this.sender = Executors.newSingleThreadScheduledExecutor((task) -> {
-            Thread thread = new Thread(task, "multifetch-kafka-send");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.sender = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "multifetch-kafka-send"));
     }
 
     /** The container this worker pauses and resumes; set once, before it starts. */
@@ -221,7 +217,13 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
     void later(int attempt, Runnable task) {
         long delay = (attempt == 0) ? 0 : this.properties.getSendBackoff().toMillis() << Math.min(attempt - 1, 6);
         try {
-            this.sender.schedule(task, delay, TimeUnit.MILLISECONDS);
+            this.sender.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException | LinkageError ex) {
+                    logger.error("A send task failed", ex);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             logger.debug("Worker closed: not retrying");
         }
@@ -300,6 +302,18 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
 
     String deadLetterTopic() {
         return this.properties.getDeadLetterTopic();
+    }
+
+    /**
+     * A daemon thread with this library's class loader as its context class loader, whatever
+     * thread asks for it: Kafka's clients load classes by name through it, and a thread started
+     * from the common fork-join pool in a Spring Boot fat jar would have the system class loader.
+     */
+    static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(JobWorker.class.getClassLoader());
+        return thread;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -105,10 +106,10 @@ public final class EngineJobHandler implements FetchJobHandler {
         return (value != null && value.isString()) ? value.asString() : null;
     }
 
-    private static java.util.Optional<Duration> millis(JsonNode spec, String field) {
+    private static Optional<Duration> millis(JsonNode spec, String field) {
         JsonNode value = spec.get(field);
         return (value != null && value.canConvertToLong() && value.longValue() > 0)
-                ? java.util.Optional.of(Duration.ofMillis(value.longValue())) : java.util.Optional.empty();
+                ? Optional.of(Duration.ofMillis(value.longValue())) : Optional.empty();
     }
 
     /**

@@ -204,10 +204,7 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
 
     /** The job at {@code offset} is durable: commits it and what it completes. */
     void acknowledge(PartitionLedger ledger, long offset) {
-        Acknowledgment ack = ledger.completed(offset);
-        if (ack != null) {
-            ack.acknowledge();
-        }
+        ledger.completed(offset);
     }
 
     /**

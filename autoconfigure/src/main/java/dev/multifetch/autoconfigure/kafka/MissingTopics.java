@@ -1,5 +1,6 @@
 package dev.multifetch.autoconfigure.kafka;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -74,6 +78,35 @@ final class MissingTopics implements SmartInitializingSingleton {
             // another instance starting at the same time created it first
             if (!(ex.getCause() instanceof TopicExistsException)) {
                 throw ex;
+            }
+        }
+        awaitLeaders(client, missing.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * Waits until the leader of every partition of new topics answers for it (a list-offsets
+     * request succeeds): until then a produce gets NOT_LEADER_OR_FOLLOWER, and an idempotent
+     * producer whose first batches were refused so can be left retrying out of sequence.
+     */
+    private static void awaitLeaders(Admin client, List<String> names) throws InterruptedException, TimeoutException,
+            ExecutionException {
+        if (names.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        client.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
+            .forEach((topic) -> topic.partitions().forEach((partition) ->
+                    partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        while (true) {
+            try {
+                client.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw ex;
+                }
+                Thread.sleep(50);
             }
         }
     }

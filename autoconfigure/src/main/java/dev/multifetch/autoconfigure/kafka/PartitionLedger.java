@@ -10,8 +10,8 @@ import org.springframework.kafka.support.Acknowledgment;
 /**
  * The jobs of one partition that a worker took and has not committed, in offset order. Jobs end
  * in any order, but an offset is committed only once every job before it in the partition has
- * ended: {@link #completed} answers the acknowledgment of the highest such offset (acknowledging it
- * commits everything up to it), or {@code null} while an earlier job is still running. After
+ * ended: {@link #completed} acknowledges the highest such offset (which commits everything up to
+ * it), and nothing while an earlier job is still running. After
  * {@link #close} (the partition was revoked or lost) nothing is acknowledged any more: the next
  * owner starts again from the last commit. Thread-safe: jobs end on any thread.
  */
@@ -37,14 +37,16 @@ final class PartitionLedger {
     }
 
     /**
-     * The job at {@code offset} ended (its result is durable): the acknowledgment that commits
-     * the longest run of ended jobs from the start, or {@code null} when there is nothing new to
-     * commit (an earlier job runs, or the ledger is closed).
+     * The job at {@code offset} ended (its result is durable): acknowledges the longest run of
+     * ended jobs from the start (which commits up to its last), if it grew. The acknowledgment is
+     * made before a drain waiting in {@link #awaitIdle} can see the job ended, so the container's
+     * commit on revocation includes it. False when there was nothing new to commit (an earlier job
+     * runs, or the ledger is closed).
      */
-    synchronized Acknowledgment completed(long offset) {
+    synchronized boolean completed(long offset) {
         Entry entry = this.uncommitted.get(offset);
         if (this.closed || entry == null || entry.done) {
-            return null;
+            return false;
         }
         entry.done = true;
         this.running--;
@@ -52,10 +54,13 @@ final class PartitionLedger {
         while (!this.uncommitted.isEmpty() && this.uncommitted.firstEntry().getValue().done) {
             last = this.uncommitted.pollFirstEntry().getValue().ack;
         }
+        if (last != null) {
+            last.acknowledge();
+        }
         if (this.running == 0) {
             notifyAll();
         }
-        return last;
+        return last != null;
     }
 
     /** Jobs taken and not ended. */

@@ -55,7 +55,7 @@ class BackPressureTests {
             });
             watcher.setDaemon(true);
             watcher.start();
-            worker.getBean(JobSubmitter.class).submit(requests, Duration.ofSeconds(10));
+            worker.getBean(JobSubmitter.class).submit(requests, Duration.ofSeconds(30));
             List<JobResult> results = WorkerContexts.results(names.results(), requests.size(), Duration.ofSeconds(40));
             watcher.interrupt();
             assertThat(results).hasSize(requests.size());

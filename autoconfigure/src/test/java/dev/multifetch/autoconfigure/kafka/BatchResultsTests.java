@@ -50,7 +50,7 @@ class BatchResultsTests {
             }
             // the batch ends after the duplicate below is in the log
             requests.add(JsonNodeFactory.instance.objectNode().put("url", server.url("slow.test", 2_000)));
-            JobSubmitter.SubmittedBatch batch = a.getBean(JobSubmitter.class).submit(requests, Duration.ofSeconds(10));
+            JobSubmitter.SubmittedBatch batch = a.getBean(JobSubmitter.class).submit(requests, Duration.ofSeconds(30));
             List<Integer> first = read(a.getBean(BatchResults.class), batch.batchId(), OptionalLong.of(batch.resultsStart()), 0, k);
             assertThat(first).hasSize(k);
             duplicate(names, batch.batchId());

@@ -67,19 +67,21 @@ class FleetPolitenessTests {
         try (RecordingServer server = new RecordingServer();
                 ConfigurableApplicationContext first = WorkerContexts.start(worker)) {
             JobSubmitter submitter = first.getBean(JobSubmitter.class);
-            submitter.submit(requests(server, hosts, 20), Duration.ofSeconds(10));
+            submitter.submit(requests(server, hosts, 20), Duration.ofSeconds(30));
             WorkerContexts.await(Duration.ofSeconds(30), () -> server.hits().size() >= hosts * 3);
             List<JobResult> results;
             try (ConfigurableApplicationContext second = WorkerContexts.start(worker)) {
                 MeterRegistry joined = second.getBean(MeterRegistry.class);
                 WorkerContexts.await(Duration.ofSeconds(30),
                         () -> joined.get(KafkaJobMetrics.REBALANCES).tag("type", "assigned").counter().count() > 0);
-                submitter.submit(requests(server, hosts, 10), Duration.ofSeconds(10));
+                submitter.submit(requests(server, hosts, 10), Duration.ofSeconds(30));
                 results = WorkerContexts.results(names.results(), hosts * 30, Duration.ofSeconds(60));
                 assertThat(joined.get(KafkaJobMetrics.COMPLETED).counters())
                     .as("the joining worker took part").anySatisfy((counter) -> assertThat(counter.count()).isPositive());
             }
             assertThat(results.stream().map(JobResult::jobId).collect(Collectors.toSet())).hasSize(hosts * 30);
+            System.out.printf("FleetPolitenessTests: %d results for %d jobs after a worker joined mid-run%n", results.size(),
+                    hosts * 30);
             assertThat(results).allSatisfy((result) -> assertThat(result.outcome()).isEqualTo(JobOutcome.Kind.SUCCESS));
             Map<String, List<Hit>> byHost = server.hitsByHost();
             assertThat(byHost).hasSize(hosts);

@@ -3,6 +3,7 @@ package dev.multifetch.autoconfigure.kafka;
 import dev.multifetch.autoconfigure.kafka.testing.SharedKafka;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,10 +73,16 @@ final class WorkerContexts {
         return records;
     }
 
-    /** The decoded results of {@code topic}, once {@code count} are in (or {@code timeout} passed). */
+    /**
+     * The decoded results of {@code topic}, once {@code count} distinct jobs have one (or
+     * {@code timeout} passed): duplicates included, as a job done twice publishes two.
+     */
     static List<JobResult> results(String topic, int count, Duration timeout) {
         JobCodec codec = new JobCodec();
-        return readAll(topic, timeout, (records) -> records.size() >= count).stream().map((record) -> {
+        return readAll(topic, timeout, (records) -> records.stream()
+            .map((record) -> new String(record.headers().lastHeader(JobWorker.JOB_ID_HEADER).value(), StandardCharsets.UTF_8))
+            .distinct()
+            .count() >= count).stream().map((record) -> {
             try {
                 return codec.readResult(record.value());
             } catch (JobCodec.UndecodableJobException ex) {

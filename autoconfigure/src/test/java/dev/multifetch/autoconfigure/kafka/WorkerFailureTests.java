@@ -51,7 +51,7 @@ class WorkerFailureTests {
             List<JsonNode> requests = List.of(url("http://a.test:" + server.port() + "/status/503"),
                     url(server.url("b.test", 3_000)).put("timeoutMs", 200), url("ftp://c.test/file"),
                     url("http://d.test:" + closedPort + "/"), url(server.url("e.test", 0)));
-            worker.getBean(JobSubmitter.class).submit(requests, Duration.ofSeconds(10));
+            worker.getBean(JobSubmitter.class).submit(requests, Duration.ofSeconds(30));
             Map<Integer, JobResult> results = WorkerContexts.results(names.results(), 5, Duration.ofSeconds(30)).stream()
                 .collect(Collectors.toMap(JobResult::index, (result) -> result));
             assertThat(results).hasSize(5);
@@ -138,7 +138,7 @@ class WorkerFailureTests {
             .all().get();
         ConfigurableApplicationContext worker = WorkerContexts.start(with(names, "multifetch.kafka.send-attempts=" + sendAttempts,
                 "multifetch.kafka.send-backoff=50ms", "multifetch.kafka.jobs-partitions=" + jobsPartitions));
-        worker.getBean(JobSubmitter.class).submit(List.of(url(server.url("a.test", 0))), Duration.ofSeconds(10));
+        worker.getBean(JobSubmitter.class).submit(List.of(url(server.url("a.test", 0))), Duration.ofSeconds(30));
         return worker;
     }
 

@@ -21,7 +21,7 @@ public class DistributedProperties {
     private Duration resultsTimeout = Duration.ofMinutes(5);
 
     /** How long submitting a batch may wait for the broker to take its jobs before it is a 503. */
-    private Duration submitTimeout = Duration.ofSeconds(10);
+    private Duration submitTimeout = Duration.ofSeconds(30);
 
     public int getMaxJobsPerHost() {
         return this.maxJobsPerHost;

@@ -137,7 +137,7 @@ class DistributedBatchTests {
         // what POST /api/batch would have refused, written past it: the worker's own guard decides
         JsonNode metadata = JsonNodeFactory.instance.objectNode().put("url", "http://169.254.169.254/latest/meta-data/");
         JsonNode itself = JsonNodeFactory.instance.objectNode().put("url", "http://127.0.0.1:" + Fleet.port(all) + "/actuator/health");
-        JobSubmitter.SubmittedBatch batch = api.getBean(JobSubmitter.class).submit(List.of(metadata, itself), Duration.ofSeconds(10));
+        JobSubmitter.SubmittedBatch batch = api.getBean(JobSubmitter.class).submit(List.of(metadata, itself), Duration.ofSeconds(30));
         List<JobResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CompletableFuture<BatchResults.End> end = new java.util.concurrent.CompletableFuture<>();
         api.getBean(BatchResults.class).read(batch.batchId(), java.util.OptionalLong.of(batch.resultsStart()), 0,

@@ -117,6 +117,19 @@ class DistributedBatchTests {
     }
 
     @Test
+    void whenAJsonArrayIsAskedForThenTheResultsComeInRequestOrder() {
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            urls.add(server.url("a" + (i % 3) + ".test", (5 - i) * 20) + "?i=" + i);
+        }
+        HttpResponse<String> answer = apiClient.post("/api/batch", batch(urls), "Accept", "application/json");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        List<FetchResult> results = List.of(jsonMapper.readValue(answer.body().strip(), FetchResult[].class));
+        assertThat(results).extracting(FetchResult::index).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(results).extracting(FetchResult::url).containsExactlyElementsOf(urls);
+    }
+
+    @Test
     void whenABatchSendsMoreThanTheCapToOneHostThenItIsA400() {
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < 11; i++) {

@@ -49,6 +49,12 @@ public class SampleProperties {
      */
     private boolean trustedProxy = false;
 
+    /**
+     * What this instance does when multifetch.kafka.enabled is true: api (takes batches, produces
+     * their jobs and streams their results), worker (runs jobs), or all (both: one node works alone).
+     */
+    private Role role = Role.ALL;
+
     private final Limits limits = new Limits();
 
     private final Dashboard dashboard = new Dashboard();
@@ -99,6 +105,24 @@ public class SampleProperties {
 
     public void setTrustedProxy(boolean trustedProxy) {
         this.trustedProxy = trustedProxy;
+    }
+
+    public Role getRole() {
+        return this.role;
+    }
+
+    public void setRole(Role role) {
+        this.role = role;
+    }
+
+    /** What an instance does in a fleet. */
+    public enum Role {
+        /** Takes batches and streams their results; runs no jobs. */
+        API,
+        /** Runs jobs. */
+        WORKER,
+        /** Both. */
+        ALL
     }
 
     public Limits getLimits() {

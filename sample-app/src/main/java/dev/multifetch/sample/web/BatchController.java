@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 
 import dev.multifetch.sample.SampleProperties;
+import dev.multifetch.sample.distributed.DistributedBatches;
 import dev.multifetch.sample.fetch.FetchPlan;
 import dev.multifetch.sample.fetch.FetchResult;
 import dev.multifetch.sample.fetch.FetchService;
@@ -26,6 +27,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -68,12 +70,14 @@ class BatchController {
     private final JsonMapper jsonMapper;
     private final Semaphore batches;
     private final CallWatch callWatch;
+    private final DistributedBatches distributed;
 
     BatchController(RequestValidator validator, FetchService service, SampleProperties properties, JsonMapper jsonMapper,
-            CallWatch callWatch) {
+            CallWatch callWatch, ObjectProvider<DistributedBatches> distributed) {
         this.validator = validator;
         this.service = service;
         this.callWatch = callWatch;
+        this.distributed = distributed.getIfAvailable();
         this.limits = properties.getLimits();
         this.jsonMapper = jsonMapper;
         this.batches = new Semaphore(this.limits.getMaxConcurrentBatches());
@@ -96,35 +100,41 @@ class BatchController {
     ResponseEntity<ResponseBodyEmitter> batch(@RequestBody BatchSpec spec,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         List<BatchRun.Item> plans = validate(spec);
+        if (this.distributed != null) {
+            DistributedBatchRun.checkHostCaps(this.distributed, spec.requests());
+        }
         int concurrency = (spec.concurrency() != null) ? spec.concurrency() : this.limits.getDefaultBatchConcurrency();
         if (!this.batches.tryAcquire()) {
             throw new BatchesBusyException(this.limits.getMaxConcurrentBatches());
         }
         AtomicBoolean released = new AtomicBoolean();
         try {
-            return stream(plans, concurrency, spec.minInterval(), wantsArray(accept), released);
+            return stream(spec, plans, concurrency, spec.minInterval(), wantsArray(accept), released);
         } catch (RuntimeException ex) {
             release(released);
             throw ex;
         }
     }
 
-    private ResponseEntity<ResponseBodyEmitter> stream(List<BatchRun.Item> plans, int concurrency, Duration interval,
-            boolean array, AtomicBoolean released) {
-        ResponseBodyEmitter emitter = new ResponseBodyEmitter(deadline(plans, concurrency, interval).toMillis());
+    private ResponseEntity<ResponseBodyEmitter> stream(BatchSpec spec, List<BatchRun.Item> plans, int concurrency,
+            Duration interval, boolean array, AtomicBoolean released) {
+        Duration deadline = (this.distributed != null) ? this.distributed.resultsTimeout()
+                : deadline(plans, concurrency, interval);
+        ResponseBodyEmitter emitter = new ResponseBodyEmitter(deadline.toMillis());
         Runnable release = () -> release(released);
         // a batch done before the emitter is handed to MVC never gets these callbacks: the sink releases then
         emitter.onCompletion(release);
-        AtomicReference<BatchRun> running = new AtomicReference<>();
+        AtomicReference<Batch> running = new AtomicReference<>();
         CallWatch.Watch watch = this.callWatch.watch(emitter, () -> {
             running.get().cancel();
             release.run();
         });
-        BatchRun run = new BatchRun(plans, Math.min(concurrency, plans.size()), interval, this.service,
-                new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, () -> {
-                    watch.stop();
-                    release.run();
-                }));
+        BatchRun.Sink sink = new EmitterSink(emitter, this.jsonMapper, array ? plans.size() : 0, () -> {
+            watch.stop();
+            release.run();
+        });
+        Batch run = (this.distributed != null) ? new DistributedBatchRun(spec.requests(), this.distributed, sink)
+                : new BatchRun(plans, Math.min(concurrency, plans.size()), interval, this.service, sink);
         running.set(run);
         emitter.onTimeout(() -> {
             watch.stop();
@@ -138,7 +148,11 @@ class BatchController {
         });
         run.start();
         MediaType type = array ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_NDJSON;
-        return ResponseEntity.ok().contentType(type).header(HttpHeaders.CACHE_CONTROL, "no-store").body(emitter);
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(type).header(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (run instanceof DistributedBatchRun onKafka) {
+            onKafka.headers(ok);
+        }
+        return ok.body(emitter);
     }
 
     private List<BatchRun.Item> validate(BatchSpec spec) {
@@ -224,7 +238,7 @@ class BatchController {
      * Writes results to the response: each as an NDJSON line at once, or (for {@code arraySize} > 0)
      * kept in request order and written as one JSON array when the last is in.
      */
-    private static final class EmitterSink implements BatchRun.Sink {
+    static final class EmitterSink implements BatchRun.Sink {
 
         private final ResponseBodyEmitter emitter;
         private final JsonMapper jsonMapper;

@@ -20,7 +20,7 @@ import dev.multifetch.sample.fetch.FetchService;
  * delayed executor ({@link CompletableFuture#delayedExecutor}): no thread waits. Each fetch
  * continues the trace of the call the run was made for. Thread-safe.
  */
-final class BatchRun {
+final class BatchRun implements Batch {
 
     /** Where the results go. Called from completion threads, one call at a time per result. */
     interface Sink {
@@ -75,7 +75,8 @@ final class BatchRun {
         this.trace = service.currentTrace();
     }
 
-    void start() {
+    @Override
+    public void start() {
         synchronized (this) {
             this.nextStart = System.nanoTime();
         }
@@ -85,7 +86,8 @@ final class BatchRun {
     }
 
     /** Stops launching and cancels the fetches running; their results are not reported. */
-    void cancel() {
+    @Override
+    public void cancel() {
         List<CompletableFuture<FetchResult>> toCancel;
         synchronized (this) {
             this.cancelled = true;

@@ -35,6 +35,7 @@ final class JobRun {
     private volatile CompletableFuture<JobOutcome> fetch;
     private volatile boolean cancelled;
     private long startedAt;
+    private volatile String key;
 
     JobRun(JobWorker worker, ConsumerRecord<byte[], byte[]> record, PartitionLedger ledger) {
         this.worker = worker;
@@ -54,6 +55,8 @@ final class JobRun {
             return;
         }
         this.worker.events().jobStarted(Duration.ofMillis(Math.max(0, this.startedAt - job.submittedAt())));
+        this.key = job.key();
+        this.worker.keyStarted(this.key);
         run(job, 1);
     }
 
@@ -161,6 +164,9 @@ final class JobRun {
         }
         if (durable) {
             this.worker.acknowledge(this.ledger, this.record.offset());
+        }
+        if (this.key != null) {
+            this.worker.keyEnded(this.key);
         }
         this.worker.released();
     }

@@ -65,6 +65,7 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
     private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final Map<String, Integer> inFlightByKey = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sender;
     private final int resumeAt;
     private MessageListenerContainer container;
@@ -254,6 +255,25 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
         headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, why.getClass().getName().getBytes(StandardCharsets.UTF_8));
         headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, String.valueOf(why.getMessage()).getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(topic, record.partition() % partitions, record.key(), record.value(), headers);
+    }
+
+    /** A job of politeness key {@code key} started. */
+    void keyStarted(String key) {
+        this.inFlightByKey.merge(key, 1, Integer::sum);
+    }
+
+    /** A job of politeness key {@code key} ended or was cancelled. */
+    void keyEnded(String key) {
+        this.inFlightByKey.computeIfPresent(key, (k, jobs) -> (jobs > 1) ? jobs - 1 : null);
+    }
+
+    /** The {@code n} politeness keys (hosts) with the most jobs in flight here, most first. */
+    public List<Map.Entry<String, Integer>> busiestKeys(int n) {
+        return this.inFlightByKey.entrySet().stream()
+            .map((entry) -> Map.entry(entry.getKey(), entry.getValue()))
+            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+            .limit(n)
+            .toList();
     }
 
     /** Jobs taken and not yet ended (result published or cancelled). */

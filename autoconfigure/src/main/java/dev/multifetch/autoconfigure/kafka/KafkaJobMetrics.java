@@ -4,10 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,10 +24,12 @@ import org.springframework.beans.factory.ObjectProvider;
  * container is paused for too many jobs in flight), {@value #COMPLETED} tagged {@code outcome},
  * {@value #QUEUE_TIME} (submission to start), {@value #DEAD_LETTERS} tagged {@code reason},
  * {@value #SEND_RETRIES}, {@value #REBALANCES} tagged {@code type} ({@code assigned},
- * {@code revoked}, {@code lost}) and, on the reading side, {@value #DUPLICATES}. Kafka's own client
+ * {@code revoked}, {@code lost}), {@value #BUSIEST_HOSTS} tagged {@code host} for this worker's
+ * {@value #BUSIEST} busiest hosts (refreshed every 5 s, so the series stay few) and, on the
+ * reading side, {@value #DUPLICATES}. Kafka's own client
  * meters (lag per partition among them) come from Spring Boot's Kafka metrics.
  */
-public final class KafkaJobMetrics implements JobEvents {
+public final class KafkaJobMetrics implements JobEvents, AutoCloseable {
 
     static final String IN_FLIGHT = "multifetch.kafka.jobs.inflight";
     static final String UNCOMMITTED = "multifetch.kafka.jobs.uncommitted";
@@ -32,6 +40,12 @@ public final class KafkaJobMetrics implements JobEvents {
     static final String SEND_RETRIES = "multifetch.kafka.send.retries";
     static final String REBALANCES = "multifetch.kafka.rebalances";
     static final String DUPLICATES = "multifetch.kafka.results.duplicates";
+    static final String BUSIEST_HOSTS = "multifetch.kafka.hosts.inflight";
+
+    /** How many of the busiest hosts {@value #BUSIEST_HOSTS} shows: a bounded number of series. */
+    static final int BUSIEST = 10;
+
+    private static final long REFRESH_SECONDS = 5;
 
     private static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.of(
             COMPLETED, "Jobs whose result was published, by how they ended",
@@ -45,6 +59,8 @@ public final class KafkaJobMetrics implements JobEvents {
     private final Counter sendRetries;
     private final Counter duplicates;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final MultiGauge busiest;
+    private final ScheduledExecutorService refresh;
 
     /** Meters on {@code registry}; the gauges read the worker, when this instance has one. */
     public KafkaJobMetrics(MeterRegistry registry, ObjectProvider<JobWorker> worker) {
@@ -70,9 +86,28 @@ public final class KafkaJobMetrics implements JobEvents {
         Gauge.builder(UNCOMMITTED, this.worker, (w) -> gauge(w, JobWorker::uncommitted))
             .description("Jobs a worker took whose offsets are not committed: redone if it crashed now")
             .register(registry);
+        this.busiest = MultiGauge.builder(BUSIEST_HOSTS)
+            .description("Jobs in flight on this worker for each of its " + BUSIEST + " busiest hosts (politeness keys)")
+            .register(registry);
+        this.refresh = Executors.newSingleThreadScheduledExecutor((task) -> JobWorker.daemon(task, "multifetch-kafka-meters"));
+        this.refresh.scheduleWithFixedDelay(this::refreshBusiest, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
         Gauge.builder(PAUSED, this.worker, (w) -> gauge(w, (jobs) -> jobs.isPaused() ? 1 : 0))
             .description("1 while the worker's container is paused for too many jobs in flight")
             .register(registry);
+    }
+
+    /** Re-registers the busiest hosts' rows: hosts that left the top drop out. */
+    void refreshBusiest() {
+        JobWorker jobs = this.worker.getIfAvailable();
+        List<MultiGauge.Row<?>> rows = (jobs == null) ? List.of() : jobs.busiestKeys(BUSIEST).stream()
+            .map((entry) -> MultiGauge.Row.of(Tags.of("host", entry.getKey()), entry.getValue()))
+            .collect(Collectors.toList());
+        this.busiest.register(rows, true);
+    }
+
+    @Override
+    public void close() {
+        this.refresh.shutdownNow();
     }
 
     private static double gauge(ObjectProvider<JobWorker> worker, java.util.function.ToIntFunction<JobWorker> read) {

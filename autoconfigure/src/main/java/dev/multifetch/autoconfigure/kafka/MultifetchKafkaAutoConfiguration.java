@@ -167,7 +167,7 @@ public final class MultifetchKafkaAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "multifetch.metrics.enabled", matchIfMissing = true)
     static class Metrics {
 
-        @Bean
+        @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         KafkaJobMetrics multifetchKafkaJobMetrics(MeterRegistry registry, ObjectProvider<JobWorker> worker) {
             return new KafkaJobMetrics(registry, worker);

@@ -76,7 +76,9 @@ class DistributedBatchTests {
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("application/x-ndjson"));
         String batchId = answer.headers().firstValue("X-Batch-Id").orElseThrow();
         assertThat(answer.headers().firstValue("Location")).hasValue("/api/batches/" + batchId + "/results");
-        List<FetchResult> lines = answer.body().map((line) -> jsonMapper.readValue(line, FetchResult.class)).toList();
+        // a line of spaces is the answer's keep-alive (JSON whitespace), not a result
+        List<FetchResult> lines = answer.body().filter((line) -> !line.isBlank())
+            .map((line) -> jsonMapper.readValue(line, FetchResult.class)).toList();
         assertThat(lines.stream().map(FetchResult::index)).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.IntStream.range(0, 12).boxed().toList());
         Map<Integer, FetchResult> byIndex = lines.stream().collect(Collectors.toMap(FetchResult::index, (r) -> r));
@@ -103,16 +105,21 @@ class DistributedBatchTests {
         try (Stream<String> lines = first.body()) {
             Iterator<String> it = lines.iterator();
             while (indexes.size() < k) {
-                indexes.add(jsonMapper.readValue(it.next(), FetchResult.class).index());
+                String line = it.next();
+                if (!line.isBlank()) {
+                    indexes.add(jsonMapper.readValue(line, FetchResult.class).index());
+                }
             }
         }
         HttpResponse<String> rest = apiClient.get("/api/batches/" + batchId + "/results?after=" + k);
         assertThat(rest.statusCode()).isEqualTo(200);
-        rest.body().lines().forEach((line) -> indexes.add(jsonMapper.readValue(line, FetchResult.class).index()));
+        rest.body().lines().filter((line) -> !line.isBlank())
+            .forEach((line) -> indexes.add(jsonMapper.readValue(line, FetchResult.class).index()));
         assertThat(indexes).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
                 java.util.stream.IntStream.range(0, 30).boxed().toList());
         HttpResponse<String> whole = apiClient.get("/api/batches/" + batchId + "/results");
-        assertThat(whole.body().lines().map((line) -> jsonMapper.readValue(line, FetchResult.class).index()).toList())
+        assertThat(whole.body().lines().filter((line) -> !line.isBlank())
+            .map((line) -> jsonMapper.readValue(line, FetchResult.class).index()).toList())
             .as("every stream of a batch has its lines in one order").isEqualTo(indexes);
     }
 
@@ -127,6 +134,28 @@ class DistributedBatchTests {
         List<FetchResult> results = List.of(jsonMapper.readValue(answer.body().strip(), FetchResult[].class));
         assertThat(results).extracting(FetchResult::index).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(results).extracting(FetchResult::url).containsExactlyElementsOf(urls);
+    }
+
+    @Test
+    void whenJobsHaveRunThenTheKafkaDashboardQueriesOnlyMetersThePrometheusEndpointCarries() throws Exception {
+        HttpResponse<String> ran = allClient.post("/api/batch", batch(List.of(server.url("m.test", 0))));
+        assertThat(ran.statusCode()).isEqualTo(200);
+        JsonNode dashboard = jsonMapper.readTree(java.nio.file.Files.readString(java.nio.file.Path.of("grafana-kafka-dashboard.json")));
+        java.util.Set<String> queried = dashboard.findValues("expr").stream()
+            .flatMap((expr) -> java.util.regex.Pattern.compile("(multifetch|kafka)_[a-z0-9_]+").matcher(expr.asString()).results())
+            .map(java.util.regex.MatchResult::group)
+            .collect(Collectors.toSet());
+        String prometheus = allClient.get("/actuator/prometheus").body();
+        assertThat(queried).contains("multifetch_kafka_jobs_inflight", "multifetch_kafka_jobs_uncommitted",
+                "multifetch_kafka_container_paused", "kafka_consumer_fetch_manager_records_lag", "multifetch_kafka_hosts_inflight",
+                "multifetch_kafka_jobs_completed_total", "multifetch_kafka_job_queue_time_seconds_sum",
+                "multifetch_kafka_rebalances_total", "multifetch_kafka_dlt_sent_total", "multifetch_kafka_results_duplicates_total");
+        // series that come later: the busiest hosts only while a worker holds jobs, the lag per partition
+        // once Micrometer's Kafka binder refreshes (a minute); the lag per worker is there at once
+        assertThat(queried).contains("kafka_consumer_fetch_manager_records_lag_max");
+        assertThat(queried).filteredOn((meter) -> !meter.equals("multifetch_kafka_hosts_inflight")
+                && !meter.equals("kafka_consumer_fetch_manager_records_lag"))
+            .allSatisfy((meter) -> assertThat(prometheus).containsPattern("(?m)^" + meter + "[ {]"));
     }
 
     @Test

@@ -74,8 +74,10 @@ class WorkerFailureTests {
             try (ConfigurableApplicationContext worker = oneJobWithTinyResults(admin, names, server, 30, 1)) {
                 MeterRegistry meters = worker.getBean(MeterRegistry.class);
                 WorkerContexts.await(Duration.ofSeconds(20), () -> meters.get(KafkaJobMetrics.SEND_RETRIES).counter().count() >= 3);
-                // a negative: give the worker's commit loop (500 ms) a turn to commit what it must not
-                Thread.sleep(600);
+                // a negative: let the consumer's loop, which commits what was acknowledged before each
+                // fetch, go round twice more (seen in its own fetch counter) to commit what it must not
+                double fetches = fetchTotal(meters);
+                WorkerContexts.await(Duration.ofSeconds(20), () -> fetchTotal(meters) >= fetches + 2);
                 assertThat(committed(admin, names)).as("committed while the result is not published").isEmpty();
                 assertThat(worker.getBean(JobWorker.class).uncommitted()).isEqualTo(1);
                 admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, names.results()),
@@ -173,4 +175,10 @@ class WorkerFailureTests {
         return FleetPolitenessTests.with(names, more);
     }
 
+
+    /** The fetch requests of the worker's consumer so far, from Kafka's own client meters. */
+    private static double fetchTotal(MeterRegistry meters) {
+        return meters.find("kafka.consumer.fetch.manager.fetch.total").functionCounters().stream()
+            .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+    }
 }

@@ -17,6 +17,10 @@
 #                                      h2-tls-small https-small)
 #   benchmarks/run.sh --scenarios proxy  proxy-small (small through a local tinyproxy) beside small
 #                                      (direct); "all": every scenario, these included
+#   benchmarks/run.sh --scenarios observe  small and remote (each response held 20 ms) with multifetch
+#                                      bare, observed (Micrometer, Prometheus, Brave at Boot's 10%
+#                                      sampling) and traced (every fetch sampled), and Spring's
+#                                      WebClient bare and observed: what observation costs
 #
 # Installs nginx and wrk from Debian when missing (as root), h2load and openssl for the HTTP/2
 # and TLS scenarios, tinyproxy (tinyproxy-bin) for the proxy scenario, and gcc and
@@ -40,11 +44,14 @@ LOADS=1
 H1_SCENARIOS="small medium large wide origins scale"
 H2_SCENARIOS="h2c-small h2c-small-4x32 h2-tls-small https-small"
 PROXY_SCENARIOS="proxy-small"
+# what observing each fetch costs: at loopback speed, and where each response takes 20 ms
+OBSERVE_SCENARIOS="small remote"
 SCENARIOS="$H1_SCENARIOS"
 # the clients of each kind of scenario unless --clients names them; a client that cannot run a
 # scenario sits it out (see sits_out)
 H1_CLIENTS="multifetch libcurl jdk apache jetty reactor-netty"
 H2_CLIENTS="multifetch multifetch-h1 jdk apache jetty reactor-netty okhttp"
+OBSERVE_CLIENTS="multifetch multifetch-observed multifetch-traced webclient webclient-observed"
 CLIENTS=""
 # HTTP/1.1 connections of multifetch-h1, the contestant that h2 over one connection must beat
 H1_CONNECTIONS=10
@@ -52,6 +59,7 @@ HEAP="-Xms512m -Xmx512m"
 PORT="${PORT:-28080}"
 ORIGINS_PORT="${ORIGINS_PORT:-28081}"
 SLOW_PORT="${SLOW_PORT:-28090}"
+REMOTE_PORT="${REMOTE_PORT:-28091}"
 H2C_PORT="${H2C_PORT:-28082}"
 H2C32_PORT="${H2C32_PORT:-28083}"
 H2_TLS_PORT="${H2_TLS_PORT:-28443}"
@@ -89,6 +97,8 @@ case "$SCENARIOS" in
     h2) SCENARIOS="$H2_SCENARIOS" ;;
     # the direct figure beside the proxied one, measured in the same rounds
     proxy) SCENARIOS="small $PROXY_SCENARIOS" ;;
+    # observed contestants beside bare ones and Spring's own observed WebClient (--clients overrides)
+    observe) SCENARIOS="$OBSERVE_SCENARIOS"; CLIENTS="${CLIENTS:-$OBSERVE_CLIENTS}" ;;
     all) SCENARIOS="$H1_SCENARIOS $H2_SCENARIOS $PROXY_SCENARIOS" ;;
 esac
 
@@ -224,6 +234,7 @@ scenario() {
         wide)    echo "/1k $PORT 1024 10000 $((q ? 100000 : 300000)) 50000 $((q ? 6 : 12)) $((q ? 5 : 8))" ;;
         origins) echo "/1k $ORIGINS_PORT 1024 400 $((q ? 60000 : 300000)) 50000 $((q ? 4 : 10)) $((q ? 3 : 5)) --origins 100 --per-host 2" ;;
         scale)   echo "/x $SLOW_PORT 1024 10000 10000 1000 30 10 --probe http://127.0.0.1:$SLOW_PORT/stats" ;;
+        remote)  echo "/1k $REMOTE_PORT 1024 128 $((q ? 30000 : 150000)) 20000 $((q ? 4 : 10)) $((q ? 3 : 5))" ;;
         h2c-small)      echo "/1k $H2C_PORT 1024 100 $n --protocol h2 --per-host 1 --streams 100" ;;
         h2c-small-4x32) echo "/1k $H2C32_PORT 1024 128 $n --protocol h2 --per-host 4 --streams 32" ;;
         h2-tls-small)   echo "/1k $H2_TLS_PORT 1024 100 $n --protocol h2 --per-host 1 --streams 100 --trust-pem $WORK/cert.pem" ;;
@@ -406,18 +417,23 @@ start_tinyproxy() {
     log "$(tinyproxy -v 2>&1 | head -1) on 127.0.0.1:$PROXY_PORT (pid $TINYPROXY_PID)"
 }
 
-start_slow_server() {
-    require_free_port "$SLOW_PORT"
-    java -Xms1g -Xmx1g -cp "$CP" dev.multifetch.bench.SlowServer --port "$SLOW_PORT" --hold-ms 1000 \
-        --body 1024 --max-seconds 7200 > "$OUT/slow-server.out" 2> "$OUT/slow-server.log" &
-    SLOW_PID=$!
-    wait_for_port "$SLOW_PORT"
-    log "slow server on 127.0.0.1:$SLOW_PORT (pid $SLOW_PID)"
+# A SlowServer on 127.0.0.1:$1 answering 1 KiB after holding each request $2 ms, its log named
+# after $3; prints its pid. The scale scenario's holds 1 s, the remote scenario's 20 ms (as if
+# each response came over a network).
+start_held_server() {
+    require_free_port "$1"
+    java -Xms1g -Xmx1g -cp "$CP" dev.multifetch.bench.SlowServer --port "$1" --hold-ms "$2" \
+        --body 1024 --max-seconds 7200 > "$OUT/$3.out" 2> "$OUT/$3.log" &
+    local pid=$!
+    wait_for_port "$1"
+    log "$3 (holds $2 ms) on 127.0.0.1:$1 (pid $pid)"
+    echo "$pid"
 }
 
 cleanup() {
     [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null || true
     [ -n "${SLOW_PID:-}" ] && kill "$SLOW_PID" 2>/dev/null || true
+    [ -n "${REMOTE_PID:-}" ] && kill "$REMOTE_PID" 2>/dev/null || true
     [ -n "${TINYPROXY_PID:-}" ] && kill "$TINYPROXY_PID" 2>/dev/null || true
     wait 2>/dev/null || true
     [ -n "${WORK:-}" ] && rm -rf "$WORK"
@@ -429,6 +445,7 @@ server_pids() {
     local pids="${NGINX_PID:-}"
     [ -n "${NGINX_PID:-}" ] && pids+=",$(pgrep -P "$NGINX_PID" | paste -sd, -)"
     [ -n "${SLOW_PID:-}" ] && pids+=",$SLOW_PID"
+    [ -n "${REMOTE_PID:-}" ] && pids+=",$REMOTE_PID"
     [ -n "${TINYPROXY_PID:-}" ] && pids+=",$TINYPROXY_PID"
     echo "${pids#,}"
 }
@@ -621,7 +638,8 @@ run_curl() {
 run_loads() {
     ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
     start_nginx
-    case " $SCENARIOS " in *" scale "*) start_slow_server ;; esac
+    case " $SCENARIOS " in *" scale "*) SLOW_PID=$(start_held_server "$SLOW_PORT" 1000 slow-server) || exit 1 ;; esac
+    case " $SCENARIOS " in *" remote "*) REMOTE_PID=$(start_held_server "$REMOTE_PORT" 20 remote-server) || exit 1 ;; esac
     wants_proxy && start_tinyproxy
     for round in $(seq 1 "$ROUNDS"); do
         for name in $SCENARIOS; do
@@ -664,8 +682,8 @@ run_jfr() {
 run_jmh() {
     local opts=()
     [ "$QUICK" = 1 ] && opts=(-wi 2 -i 3 -w 1s -r 1s)
-    log "JMH: response parser"
-    java -cp "$CP" org.openjdk.jmh.Main ResponseParserBenchmark -prof gc "${opts[@]}" \
+    log "JMH: response parser, observation of one fetch"
+    java -cp "$CP" org.openjdk.jmh.Main 'ResponseParserBenchmark|ObservationBenchmark' -prof gc "${opts[@]}" \
         -rf text -rff "$OUT/jmh.txt" > "$OUT/jmh.log" 2>&1
     cat "$OUT/jmh.txt"
 }

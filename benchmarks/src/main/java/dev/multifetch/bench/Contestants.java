@@ -60,6 +60,7 @@ final class Contestants {
 
     /** Names accepted by {@link #create}. */
     static final List<String> NAMES = List.of("multifetch", "multifetch-direct", "multifetch-stream", "multifetch-h1",
+            "multifetch-observed", "multifetch-traced", "webclient", "webclient-observed",
             "jdk", "apache", "jetty", "reactor-netty", "okhttp");
 
     /** The contestants that can send {@code Connection: close} on every request ({@link Settings#connectionClose()}). */
@@ -92,6 +93,10 @@ final class Contestants {
             case "multifetch-direct" -> new Multifetch(settings, true, false);
             case "multifetch-stream" -> new Multifetch(settings, false, true);
             case "multifetch-h1" -> new Multifetch(settings.h1(settings.perHost()), false, false);
+            case "multifetch-observed" -> new ObservedMultifetch(settings, 0.1f);
+            case "multifetch-traced" -> new ObservedMultifetch(settings, 1.0f);
+            case "webclient" -> new SpringWebClient(settings, false);
+            case "webclient-observed" -> new SpringWebClient(settings, true);
             case "jdk" -> new Jdk(settings);
             case "apache" -> new Apache(settings);
             case "jetty" -> new Jetty(settings);

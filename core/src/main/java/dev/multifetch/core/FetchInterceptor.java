@@ -35,7 +35,9 @@ public interface FetchInterceptor {
         /**
          * The fetch ended with {@code response}, or {@code failure} (a {@link FetchException}, or a
          * {@link java.util.concurrent.CancellationException} when its future was cancelled). Called
-         * once, on the thread completing the future.
+         * once, on the thread completing the future: just before it completes with a response or
+         * a failure (so what the caller's dependent stages do is not part of the fetch), just after
+         * it was cancelled.
          */
         void completed(FetchResponse response, Throwable failure);
     }

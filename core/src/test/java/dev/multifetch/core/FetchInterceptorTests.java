@@ -146,6 +146,28 @@ class FetchInterceptorTests {
     }
 
     @Test
+    void theInterceptionHearsOfTheEndBeforeTheCallersStagesRunSoTheyAreNotPartOfTheFetch() throws Exception {
+        server.dispatcher((i, r) -> r.target().equals("/ok") ? ok("fine") : script().stall());
+        Recording recording = new Recording(Map.of());
+        FetchEngine engine = engine(request -> recording, MultiOptions.DEFAULTS);
+        List<String> seenByStage = new CopyOnWriteArrayList<>();
+
+        CompletableFuture<FetchResponse> ok = engine.fetch(FetchRequest.get(server.url("/ok")));
+        CompletableFuture<FetchResponse> late = engine.fetch(FetchRequest.builder(server.url("/late"))
+                .timeout(Duration.ofMillis(100)).build());
+        // a stage added before the end runs on the completing thread: the interception was told first
+        ok.whenComplete((r, f) -> seenByStage.add("ok after " + List.copyOf(recording.events)));
+        late.whenComplete((r, f) -> seenByStage.add("late after " + List.copyOf(recording.events)));
+
+        succeeds(ok);
+        fails(late);
+        eventually().until(() -> seenByStage.size() == 2);
+        assertThat(seenByStage).anySatisfy(e -> assertThat(e).startsWith("ok after").contains("completed 200"));
+        assertThat(seenByStage).anySatisfy(e -> assertThat(e).startsWith("late after").contains("completed FetchException"));
+        assertThat(recording.events).filteredOn(e -> e.startsWith("completed")).hasSize(2);
+    }
+
+    @Test
     void aFetchRefusedByAClosedEngineIsCompletedOnce() throws Exception {
         Recording recording = new Recording(Map.of());
         FetchEngine engine = engine(request -> recording, MultiOptions.DEFAULTS);

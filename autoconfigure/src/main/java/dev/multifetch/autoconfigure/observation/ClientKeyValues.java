@@ -1,6 +1,8 @@
 package dev.multifetch.autoconfigure.observation;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 import dev.multifetch.autoconfigure.observation.FetchObservationDocumentation.HighCardinalityKeyNames;
 import dev.multifetch.autoconfigure.observation.FetchObservationDocumentation.LowCardinalityKeyNames;
@@ -35,6 +37,22 @@ final class ClientKeyValues {
             KeyValue.of(LowCardinalityKeyNames.OUTCOME, "CLIENT_ERROR"),
             KeyValue.of(LowCardinalityKeyNames.OUTCOME, "SERVER_ERROR") };
 
+    /** The methods whose key values and contextual names are made once; others are made per call. */
+    private static final List<String> COMMON_METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+    private static final KeyValue[] METHODS = COMMON_METHODS.stream()
+        .map((m) -> KeyValue.of(LowCardinalityKeyNames.METHOD, m))
+        .toArray(KeyValue[]::new);
+
+    private static final String[] CONTEXTUAL_NAMES = COMMON_METHODS.stream()
+        .map((m) -> "http " + m.toLowerCase(Locale.ROOT))
+        .toArray(String[]::new);
+
+    /** The status key values of 100 to 599, made once: every fetch ends with one. */
+    private static final KeyValue[] STATUSES = IntStream.range(100, 600)
+        .mapToObj((s) -> KeyValue.of(LowCardinalityKeyNames.STATUS, Integer.toString(s)))
+        .toArray(KeyValue[]::new);
+
     private ClientKeyValues() {
     }
 
@@ -45,7 +63,11 @@ final class ClientKeyValues {
     }
 
     static KeyValue method(String method) {
-        return (method != null) ? KeyValue.of(LowCardinalityKeyNames.METHOD, method) : METHOD_NONE;
+        if (method == null) {
+            return METHOD_NONE;
+        }
+        int common = COMMON_METHODS.indexOf(method);
+        return (common >= 0) ? METHODS[common] : KeyValue.of(LowCardinalityKeyNames.METHOD, method);
     }
 
     /** The template's path ({@code /users/{id}}), never the raw URL's: the timer's series stay bounded. */
@@ -64,7 +86,11 @@ final class ClientKeyValues {
 
     /** {@code status} as text, or {@code CLIENT_ERROR} when it is 0 (no response). */
     static KeyValue status(int status) {
-        return (status > 0) ? KeyValue.of(LowCardinalityKeyNames.STATUS, Integer.toString(status)) : STATUS_CLIENT_ERROR;
+        if (status <= 0) {
+            return STATUS_CLIENT_ERROR;
+        }
+        return (status >= 100 && status < 600) ? STATUSES[status - 100]
+                : KeyValue.of(LowCardinalityKeyNames.STATUS, Integer.toString(status));
     }
 
     /** The status's class, as Spring's {@code HttpOutcome}; {@code UNKNOWN} without a response or outside 1xx to 5xx. */
@@ -91,6 +117,10 @@ final class ClientKeyValues {
 
     /** Spring's contextual name: {@code http get}. */
     static String contextualName(String method) {
+        int common = (method != null) ? COMMON_METHODS.indexOf(method) : -1;
+        if (common >= 0) {
+            return CONTEXTUAL_NAMES[common];
+        }
         return "http " + ((method != null) ? method.toLowerCase(Locale.ROOT) : NONE);
     }
 

@@ -1,6 +1,7 @@
 package dev.multifetch.autoconfigure.observation;
 
 import dev.multifetch.autoconfigure.MultifetchEngineCustomizer;
+import dev.multifetch.autoconfigure.MultifetchProperties;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +20,10 @@ import org.springframework.core.annotation.Order;
  * {@code multifetch.observations.enabled=false} turns it off, and without a registry the engine
  * has no interceptor at all. A {@link FetchObservationConvention} or
  * {@link FetchAttemptObservationConvention} bean replaces the default convention; an
- * {@link ObservingFetchInterceptor} bean replaces the interceptor. An engine you build yourself
+ * {@link ObservingFetchInterceptor} bean replaces the interceptor. Fetches get a child observation per
+ * attempt as {@code multifetch.observations.attempts} says: by default those that follow redirects or
+ * may be retried (their own retries, or {@code multifetch.retry.max-retries} above 0; an engine whose
+ * retry policy a customizer sets wants {@code always}). An engine you build yourself
  * can take the same bean with {@code FetchEngine.Builder#interceptor}.
  *
  * <p>The interceptor is set by a {@link MultifetchEngineCustomizer} ordered first, so a customizer
@@ -36,8 +40,12 @@ public final class MultifetchObservationAutoConfiguration {
     @ConditionalOnMissingBean
     ObservingFetchInterceptor multifetchObservingFetchInterceptor(ObservationRegistry registry,
             ObjectProvider<FetchObservationConvention> conventions,
-            ObjectProvider<FetchAttemptObservationConvention> attemptConventions) {
-        return new ObservingFetchInterceptor(registry, conventions.getIfUnique(), attemptConventions.getIfUnique());
+            ObjectProvider<FetchAttemptObservationConvention> attemptConventions,
+            MultifetchObservationProperties observations, ObjectProvider<MultifetchProperties> properties) {
+        MultifetchProperties engine = properties.getIfAvailable();
+        boolean engineRetries = engine != null && engine.getRetry().getMaxRetries() > 0;
+        return new ObservingFetchInterceptor(registry, conventions.getIfUnique(), attemptConventions.getIfUnique(),
+                observations.getAttempts(), engineRetries);
     }
 
     @Bean

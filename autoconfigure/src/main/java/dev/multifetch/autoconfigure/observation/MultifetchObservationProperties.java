@@ -10,11 +10,28 @@ public class MultifetchObservationProperties {
 
     /**
      * Whether each fetch made on the engine (not through the RestClient or WebClient bridges,
-     * which Spring observes) is an http.client.requests observation, with a child per attempt,
-     * whose propagation writes traceparent into the request. Takes effect when the application
+     * which Spring observes) is an http.client.requests observation, with children per attempt
+     * as "attempts" says, whose propagation writes traceparent into the request. Takes effect when the application
      * has an ObservationRegistry.
      */
     private boolean enabled = true;
+
+    /**
+     * Which fetches get a child observation (http.client.requests.attempt, a timer and a span) per
+     * attempt: "repeatable" (fetches that follow redirects or may be retried, by their own
+     * retries or multifetch.retry.max-retries), "always", or "never". Other fetches note each
+     * extra attempt as an "attempt" event. A child per attempt about doubles what observing a
+     * fetch costs.
+     */
+    private AttemptObservations attempts = AttemptObservations.REPEATABLE;
+
+    public AttemptObservations getAttempts() {
+        return this.attempts;
+    }
+
+    public void setAttempts(AttemptObservations attempts) {
+        this.attempts = attempts;
+    }
 
     public boolean isEnabled() {
         return this.enabled;

@@ -12,8 +12,9 @@ import io.micrometer.observation.Observation;
 /**
  * One fetch's observation, started (by {@link ObservingFetchInterceptor}) on the thread that
  * called {@code fetch}, and its attempts'. The attempt methods run on the engine's selector thread
- * only, one attempt at a time (so {@link #attempt} needs no lock): each attempt is a child
- * observation with the fetch's as explicit parent, started and stopped without a scope.
+ * only, one attempt at a time (so {@link #attempt} needs no lock): when attempts are observed each
+ * is a child observation with the fetch's as explicit parent, started and stopped without a scope;
+ * when they are not, each attempt after the first is an {@link #ATTEMPT_EVENT} on the fetch's.
  * {@link #completed} runs once, on the thread completing the future, and may run before the
  * last attempt has ended (a cancelled fetch): the fetch's observation stops then and the attempt's
  * when the engine ends it.
@@ -23,19 +24,25 @@ final class ObservedFetch implements FetchInterceptor.Interception {
     /** The event on the fetch's observation, at its end, when it waited for a connection slot or pacing. */
     static final String QUEUED_EVENT = "queued";
 
+    /** The event on the fetch's observation for each attempt after the first when attempts have no child. */
+    static final String ATTEMPT_EVENT = "attempt";
+
     private final ObservingFetchInterceptor interceptor;
 
     private final Observation observation;
 
     private final FetchObservationContext context;
 
+    private final boolean observesAttempts;
+
     /** The attempt under way, or null: the selector thread's alone. */
     private Observation attempt;
 
-    ObservedFetch(ObservingFetchInterceptor interceptor, Observation observation) {
+    ObservedFetch(ObservingFetchInterceptor interceptor, Observation observation, boolean observesAttempts) {
         this.interceptor = interceptor;
         this.observation = observation;
         this.context = (FetchObservationContext) observation.getContext();
+        this.observesAttempts = observesAttempts;
     }
 
     /** The fields the propagation wrote into the context's carrier when the observation started. */
@@ -47,6 +54,13 @@ final class ObservedFetch implements FetchInterceptor.Interception {
     @Override
     public void attemptStarted(int attempt, String url) {
         assert this.attempt == null : "attempt " + attempt + " started while another runs";
+        if (!this.observesAttempts) {
+            if (attempt > 1) {
+                this.observation.event(Observation.Event.of(ATTEMPT_EVENT,
+                        ATTEMPT_EVENT + " " + attempt + " " + ClientKeyValues.withoutUserInfo(url)));
+            }
+            return;
+        }
         FetchAttemptObservationContext attemptContext = new FetchAttemptObservationContext(this.context.getRequest(),
                 this.context.getHost(), attempt, url);
         this.attempt = this.interceptor.attempt(attemptContext).parentObservation(this.observation).start();

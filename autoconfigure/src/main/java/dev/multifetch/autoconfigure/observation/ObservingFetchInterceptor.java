@@ -1,15 +1,19 @@
 package dev.multifetch.autoconfigure.observation;
 
+import java.util.Objects;
+
 import dev.multifetch.autoconfigure.http.BridgedFetches;
 import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchInterceptor;
 import dev.multifetch.core.FetchRequest;
+import dev.multifetch.core.RetryPolicy;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Makes each fetch on a {@link FetchEngine} one observation ({@code http.client.requests}, see
- * {@link FetchObservationDocumentation}) with one child per attempt. Set it with
+ * {@link FetchObservationDocumentation}) with, as {@link AttemptObservations} says (by default for
+ * fetches that follow redirects or may be retried), one child per attempt. Set it with
  * {@link FetchEngine.Builder#interceptor}; the auto-configured engine gets it when the context has
  * an {@link ObservationRegistry}.
  *
@@ -36,20 +40,42 @@ public final class ObservingFetchInterceptor implements FetchInterceptor {
 
     private final FetchAttemptObservationConvention attemptConvention;
 
-    /** An interceptor that observes fetches in {@code registry} with the default conventions. */
+    private final AttemptObservations attempts;
+
+    private final boolean engineRetries;
+
+    /**
+     * An interceptor that observes fetches in {@code registry} with the default conventions, a
+     * child per attempt for fetches that follow redirects or have retries of their own.
+     */
     public ObservingFetchInterceptor(ObservationRegistry registry) {
         this(registry, null, null);
     }
 
     /**
      * An interceptor that observes fetches in {@code registry}, named and tagged by
-     * {@code convention} and {@code attemptConvention}, or the defaults where {@code null}.
+     * {@code convention} and {@code attemptConvention}, or the defaults where {@code null}, a child
+     * per attempt for fetches that follow redirects or have retries of their own.
      */
     public ObservingFetchInterceptor(ObservationRegistry registry, FetchObservationConvention convention,
             FetchAttemptObservationConvention attemptConvention) {
-        this.registry = registry;
+        this(registry, convention, attemptConvention, AttemptObservations.REPEATABLE, false);
+    }
+
+    /**
+     * An interceptor that observes fetches in {@code registry}, named and tagged by
+     * {@code convention} and {@code attemptConvention}, or the defaults where {@code null}, with
+     * children per attempt as {@code attempts} says; {@code engineRetries} tells it that the engine's
+     * own retry policy retries, so that with {@link AttemptObservations#REPEATABLE} every fetch not
+     * setting its own retries gets them.
+     */
+    public ObservingFetchInterceptor(ObservationRegistry registry, FetchObservationConvention convention,
+            FetchAttemptObservationConvention attemptConvention, AttemptObservations attempts, boolean engineRetries) {
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.convention = convention;
         this.attemptConvention = attemptConvention;
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.engineRetries = engineRetries;
     }
 
     @Override
@@ -63,7 +89,25 @@ public final class ObservingFetchInterceptor implements FetchInterceptor {
             return null;
         }
         observation.parentObservation(this.registry.getCurrentObservation()).start();
-        return new ObservedFetch(this, observation);
+        return new ObservedFetch(this, observation, observesAttempts(request));
+    }
+
+    /** Whether the fetch of {@code request} gets a child observation per attempt. */
+    private boolean observesAttempts(FetchRequest request) {
+        return switch (this.attempts) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case REPEATABLE -> request.followRedirects() || retries(request);
+        };
+    }
+
+    /** Whether {@code request} may be retried: its own retries, else its own policy's, else the engine's. */
+    private boolean retries(FetchRequest request) {
+        if (request.retries() >= 0) {
+            return request.retries() > 0;
+        }
+        RetryPolicy policy = request.retry();
+        return (policy != null) ? policy.maxRetries() > 0 : this.engineRetries;
     }
 
     /** A not yet started observation of one attempt. */

@@ -46,4 +46,33 @@ class ClientKeyValuesTests {
     void whenUrlHasUserInformationThenTheSpanNeverCarriesIt(String url, String shown) {
         assertThat(ClientKeyValues.withoutUserInfo(url)).isEqualTo(shown);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0   | CLIENT_ERROR | UNKNOWN",
+            "99  | 99           | UNKNOWN",
+            "100 | 100          | INFORMATIONAL",
+            "204 | 204          | SUCCESS",
+            "308 | 308          | REDIRECTION",
+            "429 | 429          | CLIENT_ERROR",
+            "599 | 599          | SERVER_ERROR",
+            "600 | 600          | UNKNOWN",
+            "999 | 999          | UNKNOWN" })
+    void whenStatusGivenThenItsTextAndOutcomeAreSpringsWhetherMadeOnceOrPerCall(int status, String text, String outcome) {
+        assertThat(ClientKeyValues.status(status).getValue()).isEqualTo(text);
+        assertThat(ClientKeyValues.outcome(status).getValue()).isEqualTo(outcome);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "GET      | GET      | http get",
+            "OPTIONS  | OPTIONS  | http options",
+            "PROPFIND | PROPFIND | http propfind",
+            "get      | get      | http get",
+            "null     | none     | http none" })
+    void whenMethodGivenThenItsKeyAndContextualNameAreSpringsWhetherMadeOnceOrPerCall(String method, String key,
+            String name) {
+        assertThat(ClientKeyValues.method(method).getValue()).isEqualTo(key);
+        assertThat(ClientKeyValues.contextualName(method)).isEqualTo(name);
+    }
 }

@@ -72,7 +72,7 @@ class ManyFetchesObservationTests {
         });
         FetchEngine engine = this.loopback.closeAfter(FetchEngine.builder()
             .options(MultiOptions.builder().maxHostConnections(32).listener(probe).build())
-            .interceptor(recording(new ObservingFetchInterceptor(this.registry)))
+            .interceptor(recording(new ObservingFetchInterceptor(this.registry, null, null, AttemptObservations.ALWAYS, false)))
             .build());
 
         for (int wave = 0; wave < FETCHES; wave += WAVE) {

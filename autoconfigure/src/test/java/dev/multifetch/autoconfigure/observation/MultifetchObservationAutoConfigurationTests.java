@@ -112,7 +112,8 @@ class MultifetchObservationAutoConfigurationTests {
 
     @Test
     void whenBootTurnsAttemptsOffThenTheFetchIsObservedWithoutChildren() {
-        this.contextRunner.withPropertyValues("management.observations.enable.http.client.requests.attempt=false")
+        this.contextRunner.withPropertyValues("management.observations.enable.http.client.requests.attempt=false",
+                "multifetch.observations.attempts=always")
             .run((context) -> {
                 ObservationLog log = context.getBean(ObservationLog.class);
 
@@ -121,6 +122,32 @@ class MultifetchObservationAutoConfigurationTests {
                 eventually().until(() -> log.stopped(FETCH) == 1);
                 assertThat(log.of("start", ATTEMPT)).isEmpty();
             });
+    }
+
+    @Test
+    void whenAttemptsAreAskedForOrTheEngineRetriesThenEachAttemptIsAChildAndOtherwiseNot() {
+        for (String property : new String[] { "multifetch.observations.attempts=always", "multifetch.retry.max-retries=2",
+                "multifetch.observations.attempts=repeatable", "multifetch.observations.attempts=never" }) {
+            this.contextRunner.withPropertyValues(property).run((context) -> {
+                ObservationLog log = context.getBean(ObservationLog.class);
+
+                fetchOnce(context);
+
+                eventually().until(() -> log.stopped(FETCH) == 1);
+                int children = property.endsWith("always") || property.contains("max-retries") ? 1 : 0;
+                eventually().until(() -> log.stopped(ATTEMPT) == children);
+                assertThat(log.of("start", ATTEMPT)).as(property).hasSize(children);
+            });
+        }
+    }
+
+    @Test
+    void whenTheAttemptsPropertyIsUnknownThenTheContextFailsNamingIt() {
+        this.contextRunner.withPropertyValues("multifetch.observations.attempts=sometimes")
+            .run((context) -> assertThat(context).hasFailed()
+                .getFailure()
+                .hasStackTraceContaining("multifetch.observations.attempts")
+                .hasStackTraceContaining("sometimes"));
     }
 
     @Test

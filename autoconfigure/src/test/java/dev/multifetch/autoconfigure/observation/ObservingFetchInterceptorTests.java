@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -12,6 +13,7 @@ import dev.multifetch.core.FetchEngine;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.MultiOptions;
+import dev.multifetch.core.RetryPolicy;
 import dev.multifetch.core.testing.Loopback;
 import dev.multifetch.core.testing.ScriptedServer;
 import io.micrometer.core.instrument.Timer;
@@ -68,10 +70,15 @@ class ObservingFetchInterceptorTests {
     }
 
     private FetchEngine engine(ObservationRegistry observations, MultiOptions options) {
-        return this.loopback.closeAfter(FetchEngine.builder()
-            .options(options)
-            .interceptor(new ObservingFetchInterceptor(observations))
-            .build());
+        return engine(new ObservingFetchInterceptor(observations), options);
+    }
+
+    private FetchEngine engine(ObservingFetchInterceptor interceptor, MultiOptions options) {
+        return this.loopback.closeAfter(FetchEngine.builder().options(options).interceptor(interceptor).build());
+    }
+
+    private ObservingFetchInterceptor attempts(AttemptObservations attempts, boolean engineRetries) {
+        return new ObservingFetchInterceptor(this.registry, null, null, attempts, engineRetries);
     }
 
     /** Spans for the registry's observations, the sender's with a W3C traceparent written into its carrier. */
@@ -116,6 +123,18 @@ class ObservingFetchInterceptorTests {
             .doesNotHaveError()
             .isInstanceOfSatisfying(FetchObservationContext.class,
                     (context) -> assertThat(context.getKind()).isEqualTo(Kind.CLIENT));
+        // a fetch that neither follows redirects nor retries has no child by default: it would repeat its parent
+        assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo(ATTEMPT, 0);
+    }
+
+    @Test
+    void whenAttemptsAreAlwaysObservedThenEvenAOneAttemptFetchHasItsChild() throws Exception {
+        this.server.dispatcher((i, r) -> ok("item"));
+        FetchEngine engine = engine(attempts(AttemptObservations.ALWAYS, false), MultiOptions.DEFAULTS);
+
+        succeeds(engine.fetch(FetchRequest.get(this.server.url("/items/42"))));
+
+        awaitStopped(FETCH, 1);
         awaitStopped(ATTEMPT, 1);
         assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo(ATTEMPT, 1)
             .hasObservationWithNameEqualTo(ATTEMPT)
@@ -123,6 +142,51 @@ class ObservingFetchInterceptorTests {
             .hasParentObservationContextMatching((parent) -> FETCH.equals(parent.getName()))
             .hasLowCardinalityKeyValue("status", "200")
             .doesNotHaveHighCardinalityKeyValueWithKey("http.request.resend_count");
+    }
+
+    @Test
+    void whenAFetchMayBeRetriedThenItsAttemptsAreChildrenAndOtherwiseNot() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        this.server.dispatcher((i, r) -> (calls.incrementAndGet() % 2 == 1)
+                ? script().sendResponse(503, Map.of("Content-Length", "0"), "") : ok("again"));
+        RetryPolicy once = RetryPolicy.builder().maxRetries(1).baseDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5))
+            .build();
+        FetchEngine retrying = engine(attempts(AttemptObservations.REPEATABLE, true), MultiOptions.builder().retry(once).build());
+        FetchEngine plain = engine(attempts(AttemptObservations.REPEATABLE, false), MultiOptions.DEFAULTS);
+
+        // the engine retries: every fetch that does not set retries of its own may be retried
+        succeeds(retrying.fetch(FetchRequest.get(this.server.url("/engine"))));
+        awaitStopped(FETCH, 1);
+        awaitStopped(ATTEMPT, 2);
+        // a request's own retry policy counts on an engine that does not retry; retries(0) opts out
+        succeeds(plain.fetch(FetchRequest.builder(this.server.url("/own")).retry(once).build()));
+        awaitStopped(FETCH, 2);
+        awaitStopped(ATTEMPT, 4);
+        succeeds(retrying.fetch(FetchRequest.builder(this.server.url("/none")).retries(0).build()));
+        awaitStopped(FETCH, 3);
+
+        assertThat(this.log.of("stop", ATTEMPT)).extracting((e) -> ((FetchAttemptObservationContext) e.context()).getAttempt()
+                + " " + ((FetchAttemptObservationContext) e.context()).getStatus())
+            .containsExactly("1 503", "2 200", "1 503", "2 200");
+        assertThat(this.log.stopped(ATTEMPT)).isEqualTo(4);
+    }
+
+    @Test
+    void whenAttemptsAreNotObservedThenEachExtraAttemptIsAnEventOnTheFetch() throws Exception {
+        this.server.dispatcher((i, r) -> switch (r.target()) {
+            case "/a" -> script().sendResponse(302, Map.of("Location", "/b", "Content-Length", "0"), "");
+            case "/b" -> script().sendResponse(307, Map.of("Location", "/c", "Content-Length", "0"), "");
+            default -> ok("c");
+        });
+        FetchEngine engine = engine(attempts(AttemptObservations.NEVER, true), MultiOptions.DEFAULTS);
+
+        succeeds(engine.fetch(FetchRequest.builder(this.server.url("/a")).followRedirects().build()));
+
+        awaitStopped(FETCH, 1);
+        assertThat(this.log.of("event", FETCH)).extracting(ObservationLog.Entry::detail)
+            .containsExactly(ObservedFetch.ATTEMPT_EVENT + " 2 " + this.server.url("/b"),
+                    ObservedFetch.ATTEMPT_EVENT + " 3 " + this.server.url("/c"));
+        assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo(ATTEMPT, 0);
     }
 
     @Test
@@ -156,7 +220,6 @@ class ObservingFetchInterceptorTests {
         succeeds(fetch);
 
         awaitStopped(FETCH, 1);
-        awaitStopped(ATTEMPT, 1);
         caller.stop();
         List<String> sent = this.server.awaitRequests(1).get(0).headers("traceparent");
         assertThat(sent).hasSize(1);
@@ -168,7 +231,7 @@ class ObservingFetchInterceptorTests {
         assertThat(traceparent.group(2)).isEqualTo(fetchSpan.getSpanId());
         assertThat(fetchSpan.getParentId()).isEqualTo(callerSpan.getSpanId());
         assertThat(fetchSpan.getKind()).isEqualTo(Span.Kind.CLIENT);
-        assertThat(span("http get attempt").getParentId()).isEqualTo(fetchSpan.getSpanId());
+        assertThat(this.tracer.getSpans()).extracting(SimpleSpan::getName).containsExactlyInAnyOrder("caller", "http get");
     }
 
     @Test
@@ -211,7 +274,7 @@ class ObservingFetchInterceptorTests {
     @Test
     void whenFetchedInsideAParentThenItKeepsThatParentThoughItStopsOnAnotherThread() throws Exception {
         this.server.dispatcher((i, r) -> script().pause(Duration.ofMillis(50)).then(ok("later")));
-        FetchEngine engine = engine(this.registry, MultiOptions.DEFAULTS);
+        FetchEngine engine = engine(attempts(AttemptObservations.ALWAYS, false), MultiOptions.DEFAULTS);
         Observation parent = Observation.createNotStarted("parent", this.registry);
 
         CompletableFuture<FetchResponse> fetch = parent
@@ -295,6 +358,6 @@ class ObservingFetchInterceptorTests {
         assertThat(meters.find(FETCH).timers()).extracting((t) -> t.getId().getTag("method") + " " + t.getId().getTag("status")
                 + " " + t.getId().getTag("outcome") + " " + t.getId().getTag("uri") + " " + t.count())
             .containsExactlyInAnyOrder("GET 200 SUCCESS /items/{id} 500", "GET 404 CLIENT_ERROR /items/{id} 500");
-        assertThat(meters.find(ATTEMPT).timers()).hasSize(2);
+        assertThat(meters.find(ATTEMPT).timers()).isEmpty();
     }
 }

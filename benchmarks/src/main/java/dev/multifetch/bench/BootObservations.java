@@ -7,6 +7,7 @@ import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.propagation.TraceContext;
 import brave.sampler.Sampler;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler.IgnoredMeters;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -38,6 +39,15 @@ public final class BootObservations implements AutoCloseable {
     private final AtomicLong spans = new AtomicLong();
 
     public BootObservations(float sampling) {
+        this(sampling, true);
+    }
+
+    /**
+     * As {@link #BootObservations(float)}, with the meter handler's long task timer
+     * ({@code <name>.active}) on or off, as Boot's
+     * {@code management.observations.long-task-timer.enabled} turns it.
+     */
+    public BootObservations(float sampling, boolean longTaskTimers) {
         this.tracing = Tracing.newBuilder()
                 .localServiceName("benchmark")
                 .supportsJoin(false)
@@ -60,7 +70,9 @@ public final class BootObservations implements AutoCloseable {
         this.registry = ObservationRegistry.create();
         registry.observationConfig()
                 .observationHandler(new FirstMatchingCompositeObservationHandler(
-                        new TracingAwareMeterObservationHandler<>(new DefaultMeterObservationHandler(meters), tracer)))
+                        new TracingAwareMeterObservationHandler<>(longTaskTimers
+                                ? new DefaultMeterObservationHandler(meters)
+                                : new DefaultMeterObservationHandler(meters, IgnoredMeters.LONG_TASK_TIMER), tracer)))
                 .observationHandler(new FirstMatchingCompositeObservationHandler(
                         new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
                         new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),

@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * headers, the attempt's start and end, completion), {@link #floor} the least an
  * {@code http.client.requests} observation costs in the same registry: a sender context whose
  * propagation writes {@code traceparent}, Spring's six low-cardinality keys and the URL, started
- * and stopped, as Spring's own RestClient observation does. {@code -prof gc} gives bytes per fetch.
+ * and stopped, as Spring's own RestClient observation does; each with Boot's long task timers and
+ * without them ({@code management.observations.long-task-timer.enabled=false}). {@code -prof gc}
+ * gives bytes per fetch.
  *
  * <pre>java -cp ... org.openjdk.jmh.Main ObservationBenchmark -prof gc</pre>
  */
@@ -50,6 +52,10 @@ public class ObservationBenchmark {
     @Param({"0.1", "1"})
     public float sampling;
 
+    /** Whether the meter handler keeps a long task timer per observation (Boot's default) or not. */
+    @Param({"true", "false"})
+    public boolean longTaskTimers;
+
     private BootObservations observations;
     private ObservingFetchInterceptor interceptor;
     private FetchRequest request;
@@ -57,7 +63,7 @@ public class ObservationBenchmark {
 
     @Setup
     public void setUp() {
-        observations = new BootObservations(sampling);
+        observations = new BootObservations(sampling, longTaskTimers);
         interceptor = new ObservingFetchInterceptor(observations.registry());
         request = FetchRequest.builder(URL).uriTemplate("/1k").build();
         response = new FetchResponse(200, "OK", "HTTP/1.1", Headers.EMPTY, new byte[0], URL, null, 0);

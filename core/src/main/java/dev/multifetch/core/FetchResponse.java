@@ -32,6 +32,7 @@ public final class FetchResponse {
     private int attempts = 1;
     private java.time.Duration retryAfter;
     private String retryStopped;
+    private RetryStop retryStop;
 
     /** Creates a response with the essentials (for adapters and tests). */
     public FetchResponse(int status, String reason, String httpVersion, Headers headers, byte[] body,
@@ -79,9 +80,10 @@ public final class FetchResponse {
     }
 
     /** Records the retries of a finished transfer, before it is published. */
-    FetchResponse withRetries(int attempts, java.time.Duration retryAfter, String retryStopped) {
+    FetchResponse withRetries(int attempts, java.time.Duration retryAfter, RetryStop retryStop, String retryStopped) {
         this.attempts = attempts;
         this.retryAfter = retryAfter;
+        this.retryStop = retryStop;
         this.retryStopped = retryStopped;
         return this;
     }
@@ -97,11 +99,17 @@ public final class FetchResponse {
     }
 
     /**
-     * Why this response, though of a status the retry policy retries, was not retried (no
-     * retries left, a Retry-After beyond the limit, the budget spent, ...), or null.
+     * Why this response, though of a status the retry policy retries, was not retried, in words
+     * with the figures ({@code no retries left after 3 attempts}), or null; {@link #retryStop()}
+     * names its kind.
      */
     public String retryStopped() {
         return retryStopped;
+    }
+
+    /** The kind of {@link #retryStopped()}: for metrics and branching; null when it is null. */
+    public RetryStop retryStop() {
+        return retryStop;
     }
 
     /**

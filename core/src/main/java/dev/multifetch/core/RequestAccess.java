@@ -38,9 +38,9 @@ final class RequestAccess extends ApiAccess {
                                      int redirects, java.net.InetSocketAddress remoteAddress,
                                      java.net.InetSocketAddress localAddress, long bytesSent, long bytesReceived,
                                      String proxy, int connectCode, int attempts, Duration retryAfter,
-                                     String retryStopped) {
+                                     RetryStop retryStop, String retryStopped) {
         return new FetchResponse(status, reason, httpVersion, headers, body, effectiveUrl, timingNanos, connects,
                 trailers, redirects, remoteAddress, localAddress, bytesSent, bytesReceived, proxy, connectCode)
-                .withRetries(attempts, retryAfter, retryStopped);
+                .withRetries(attempts, retryAfter, retryStop, retryStopped);
     }
 }

@@ -67,9 +67,13 @@ class RetryTests {
         for (int i = 0; i < codes.size(); i++) {
             int code = codes.get(i);
             FetchResponse response = succeeds(all.get(i));
-            int expected = RetryPolicy.TRANSIENT_STATUSES.contains(code) ? 3 : 1;
-            if (response.status() != code || response.attempts() != expected) {
-                wrong.add(code + " -> " + response.attempts());
+            boolean transientStatus = RetryPolicy.TRANSIENT_STATUSES.contains(code);
+            int expected = transientStatus ? 3 : 1;
+            // a transient answer handed back after the last retry says why; any other says nothing
+            RetryStop stop = transientStatus ? RetryStop.NO_RETRIES_LEFT : null;
+            if (response.status() != code || response.attempts() != expected || response.retryStop() != stop
+                    || (stop == null) != (response.retryStopped() == null)) {
+                wrong.add(code + " -> " + response.attempts() + " " + response.retryStop());
             }
         }
 
@@ -135,6 +139,7 @@ class RetryTests {
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.attempts()).isEqualTo(1);
         assertThat(response.retryStopped()).contains("beyond maxRetryAfter 30 s");
+        assertThat(response.retryStop()).isEqualTo(RetryStop.MAX_RETRY_AFTER);
     }
 
     @Test
@@ -146,6 +151,7 @@ class RetryTests {
 
         assertThat(response.attempts()).isEqualTo(1);
         assertThat(response.retryStopped()).contains("maxRetryTime");
+        assertThat(response.retryStop()).isEqualTo(RetryStop.MAX_RETRY_TIME);
     }
 
     @Test
@@ -165,6 +171,30 @@ class RetryTests {
         assertThat(get.attempts()).isEqualTo(2);
         assertThat(post.error()).isEqualTo(FetchError.GOT_NOTHING);
         assertThat(posts.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aPostAnswered503IsHandedBackSayingWhyAndWithAnIdempotencyKeyIsRetried() throws Exception {
+        AtomicInteger plain = new AtomicInteger();
+        AtomicInteger keyed = new AtomicInteger();
+        server.dispatcher((i, r) -> {
+            AtomicInteger n = r.target().equals("/keyed") ? keyed : plain;
+            return n.incrementAndGet() == 1 ? status(503, Map.of()) : ok("done");
+        });
+        FetchEngine engine = engine(QUICK);
+
+        FetchResponse refused = succeeds(engine.fetch(FetchRequest.builder(server.url("/plain")).method("POST")
+                .body(RequestBody.of("order=1")).build()));
+        FetchResponse retried = succeeds(engine.fetch(FetchRequest.builder(server.url("/keyed")).method("POST")
+                .header("Idempotency-Key", "order-1").body(RequestBody.of("order=1")).build()));
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.retryStop()).isEqualTo(RetryStop.NOT_IDEMPOTENT);
+        assertThat(refused.retryStopped()).isEqualTo("POST is not idempotent and was sent: not repeated");
+        assertThat(plain.get()).isEqualTo(1);
+        assertThat(retried.bodyAsString()).isEqualTo("done");
+        assertThat(retried.retryStop()).isNull();
+        assertThat(keyed.get()).isEqualTo(2);
     }
 
     @Test
@@ -262,7 +292,7 @@ class RetryTests {
         long stoppedByBudget = 0;
         for (CompletableFuture<FetchResponse> f : all) {
             FetchResponse r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            if (r.retryStopped() != null && r.retryStopped().contains("budget")) {
+            if (r.retryStop() == RetryStop.BUDGET) {
                 stoppedByBudget++;
             }
         }

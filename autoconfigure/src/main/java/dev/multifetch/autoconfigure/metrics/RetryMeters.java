@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.multifetch.core.FetchResponse;
+import dev.multifetch.core.RetryStop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,9 +17,9 @@ import io.micrometer.core.instrument.Timer;
  * with an answer its policy does not retry) or {@code retried-failure} (a transfer that was retried
  * ended with an error, or with an answer still retryable when the retries stopped);
  * {@value #RETRY_STOPPED} (counter: answers of a retryable status handed back without a retry,
- * as {@link FetchResponse#retryStopped()} says) tagged {@code reason} = {@code no-retries-left},
- * {@code budget}, {@code max-retry-after}, {@code max-retry-time}, {@code not-idempotent}, or
- * {@code other} for a reason this version does not know; and {@value #RETRY_BACKOFF} (timer: how
+ * as {@link FetchResponse#retryStop()} says) tagged {@code reason} = its {@link RetryStop#tag()}:
+ * {@code no-retries-left}, {@code budget}, {@code max-retry-after}, {@code max-retry-time} or
+ * {@code not-idempotent}; and {@value #RETRY_BACKOFF} (timer: how
  * long transfers waited between two attempts). Every series is registered at zero up front.
  */
 final class RetryMeters {
@@ -30,7 +31,6 @@ final class RetryMeters {
     private static final String SCHEDULED = "scheduled";
     private static final String RETRIED_SUCCESS = "retried-success";
     private static final String RETRIED_FAILURE = "retried-failure";
-    private static final String OTHER = "other";
 
     private final Meter.MeterProvider<Counter> retries;
     private final Meter.MeterProvider<Counter> stopped;
@@ -47,8 +47,9 @@ final class RetryMeters {
             .description("Time transfers waited between two attempts (the backoff, or the server's Retry-After)")
             .register(registry);
         List.of(SCHEDULED, RETRIED_SUCCESS, RETRIED_FAILURE).forEach((outcome) -> this.retries.withTag("outcome", outcome));
-        List.of("no-retries-left", "budget", "max-retry-after", "max-retry-time", "not-idempotent")
-            .forEach((reason) -> this.stopped.withTag("reason", reason));
+        for (RetryStop reason : RetryStop.values()) {
+            this.stopped.withTag("reason", reason.tag());
+        }
     }
 
     /** An attempt ended and another was scheduled. */
@@ -63,11 +64,11 @@ final class RetryMeters {
 
     /** A transfer ended with {@code response}: counted if it was retried, or if a retry was refused. */
     void answered(FetchResponse response) {
-        if (response.retryStopped() != null) {
-            this.stopped.withTag("reason", reason(response.retryStopped())).increment();
+        if (response.retryStop() != null) {
+            this.stopped.withTag("reason", response.retryStop().tag()).increment();
         }
         if (response.attempts() > 1) {
-            this.retries.withTag("outcome", (response.retryStopped() == null) ? RETRIED_SUCCESS : RETRIED_FAILURE)
+            this.retries.withTag("outcome", (response.retryStop() == null) ? RETRIED_SUCCESS : RETRIED_FAILURE)
                 .increment();
         }
     }
@@ -75,22 +76,5 @@ final class RetryMeters {
     /** A transfer that was retried ended with an error. */
     void failedAfterRetries() {
         this.retries.withTag("outcome", RETRIED_FAILURE).increment();
-    }
-
-    /** The {@code reason} tag of core's {@link FetchResponse#retryStopped()} text. */
-    static String reason(String retryStopped) {
-        if (retryStopped.startsWith("no retries left")) {
-            return "no-retries-left";
-        }
-        if (retryStopped.startsWith("the retry budget of ")) {
-            return "budget";
-        }
-        if (retryStopped.startsWith("Retry-After ") && retryStopped.contains(" beyond maxRetryAfter ")) {
-            return "max-retry-after";
-        }
-        if (retryStopped.startsWith("a retry in ") && retryStopped.contains(" maxRetryTime ")) {
-            return "max-retry-time";
-        }
-        return retryStopped.endsWith(" is not idempotent and was sent: not repeated") ? "not-idempotent" : OTHER;
     }
 }

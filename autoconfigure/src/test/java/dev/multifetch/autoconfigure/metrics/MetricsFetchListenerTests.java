@@ -231,18 +231,6 @@ class MetricsFetchListenerTests {
         assertThat(retries("retried-failure")).isEqualTo(1);
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "no retries left after 3 attempts                                  | no-retries-left",
-            "the retry budget of http://127.0.0.1:8080 is spent                | budget",
-            "Retry-After 3600 s is beyond maxRetryAfter 300 s                  | max-retry-after",
-            "a retry in 2000 ms would pass maxRetryTime 1000 ms                | max-retry-time",
-            "POST is not idempotent and was sent: not repeated                 | not-idempotent",
-            "a reason of a later version                                       | other" })
-    void whenCoreSaysWhyARetryStoppedThenTheReasonTagNamesItsKind(String retryStopped, String reason) {
-        assertThat(RetryMeters.reason(retryStopped)).isEqualTo(reason);
-    }
-
     private double retries(String outcome) {
         return this.registry.get(RetryMeters.RETRIES).tag("outcome", outcome).counter().count();
     }

@@ -332,6 +332,7 @@ class MultifetchMetricsAutoConfigurationTests {
                         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
                     assertThat(response.status()).isEqualTo(503);
                     assertThat(response.retryStopped()).contains("maxRetryAfter");
+                    assertThat(response.retryStop()).isEqualTo(dev.multifetch.core.RetryStop.MAX_RETRY_AFTER);
 
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     await().atMost(WAIT).until(() -> registry.get("multifetch.retry.stopped")

@@ -44,5 +44,6 @@ public abstract class ApiAccess {
                                               String effectiveUrl, long[] timingNanos, int connects, Headers trailers,
                                               int redirects, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
                                               long bytesSent, long bytesReceived, String proxy, int connectCode,
-                                              int attempts, java.time.Duration retryAfter, String retryStopped);
+                                              int attempts, java.time.Duration retryAfter,
+                                              dev.multifetch.core.RetryStop retryStop, String retryStopped);
 }

@@ -3,6 +3,7 @@ package dev.multifetch.core.multi;
 import dev.multifetch.core.FetchError;
 import dev.multifetch.core.FetchException;
 import dev.multifetch.core.RetryPolicy;
+import dev.multifetch.core.RetryStop;
 import dev.multifetch.core.exchange.ResponseProgress;
 import dev.multifetch.core.politeness.RetryAfter;
 import dev.multifetch.core.politeness.RetryBudget;
@@ -63,13 +64,13 @@ final class Retries {
             return -1;
         }
         if (t.attempts > policy.maxRetries()) {
-            return stop(t, response, "no retries left after " + t.attempts + " attempts");
+            return stop(t, RetryStop.NO_RETRIES_LEFT, "no retries left after " + t.attempts + " attempts");
         }
         if (!mayRepeat(t, policy, response != null)) {
-            return stop(t, response, t.hop.method() + " is not idempotent and was sent: not repeated");
+            return stop(t, RetryStop.NOT_IDEMPOTENT, t.hop.method() + " is not idempotent and was sent: not repeated");
         }
         if (retryAfter != null && retryAfter.compareTo(policy.maxRetryAfter()) > 0) {
-            return stop(t, response, "Retry-After " + retryAfter.toSeconds() + " s is beyond maxRetryAfter "
+            return stop(t, RetryStop.MAX_RETRY_AFTER, "Retry-After " + retryAfter.toSeconds() + " s is beyond maxRetryAfter "
                     + policy.maxRetryAfter().toSeconds() + " s");
         }
         long delay = backoff(policy, t.attempts);
@@ -78,17 +79,18 @@ final class Retries {
         }
         long now = multi.now();
         if (policy.maxRetryTime() != null && now + delay - t.startNanos > policy.maxRetryTime().toNanos()) {
-            return stop(t, response, "a retry in " + delay / 1_000_000 + " ms would pass maxRetryTime "
+            return stop(t, RetryStop.MAX_RETRY_TIME, "a retry in " + delay / 1_000_000 + " ms would pass maxRetryTime "
                     + policy.maxRetryTime().toMillis() + " ms");
         }
         String key = holds.key(t);
         if (!budget.tryRetry(key, now)) {
-            return stop(t, response, "the retry budget of " + key + " is spent");
+            return stop(t, RetryStop.BUDGET, "the retry budget of " + key + " is spent");
         }
         return delay;
     }
 
-    private static long stop(Run t, ResponseProgress response, String why) {
+    private static long stop(Run t, RetryStop stop, String why) {
+        t.retryStop = stop;
         t.retryStopped = why;
         return -1;
     }

@@ -127,8 +127,9 @@ public final class Run {
     long attemptBytesReceivedStart;
     /** The last Retry-After the server sent, or null. */
     java.time.Duration retryAfter;
-    /** Why a response that could have been retried was not, or null. */
+    /** Why a response that could have been retried was not, in words and as a kind, or null. */
     String retryStopped;
+    dev.multifetch.core.RetryStop retryStop;
     /** Attempts started so far (hops, retries, repeats), and whether the last is still under way. */
     int attemptSeq;
     boolean attemptOpen;
@@ -203,6 +204,7 @@ public final class Run {
         attemptBytesReceivedStart = 0;
         retryAfter = null;
         retryStopped = null;
+        retryStop = null;
         attemptSeq = 0;
         attemptOpen = false;
         bytesSent = 0;

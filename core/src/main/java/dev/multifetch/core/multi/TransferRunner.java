@@ -350,7 +350,7 @@ final class TransferRunner {
         byte[] body = t.collector == null ? new byte[0] : t.collector.toByteArray();
         t.response = ApiAccess.get().response(p.status(), p.reason(), p.version(), p.headers(), body, t.target.url(), t.timingNanos(),
                 t.connects, p.trailers(), t.redirects, t.remoteAddress, t.localAddress, t.bytesSent, t.bytesReceived,
-                t.route == null ? null : t.route.proxy().display(), t.connectCode, t.attempts, t.retryAfter, t.retryStopped);
+                t.route == null ? null : t.route.proxy().display(), t.connectCode, t.attempts, t.retryAfter, t.retryStop, t.retryStopped);
         t.parser = null;
         t.collector = null;
         t.decoder = null;

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,6 +77,34 @@ class PolitenessTests {
             assertThat(sorted.get(i) - sorted.get(i - 1)).as("gap %d at the server", i).isGreaterThanOrEqualTo(490_000_000L);
         }
         assertThat(paced.pendingHandles()).isZero();
+    }
+
+    @Test
+    void theIntervalCountsFromWhenARequestGoesOutNotFromWhenItWasAdmitted() throws Exception {
+        List<Long> arrivals = new CopyOnWriteArrayList<>();
+        ScriptedServer server = recording(loopback, arrivals);
+        // a name server that takes 400 ms over its first answer: the first request goes out late
+        AtomicInteger lookups = new AtomicInteger();
+        HostResolver slowFirst = host -> {
+            if (lookups.incrementAndGet() == 1) {
+                LockSupport.parkNanos(400_000_000L);
+            }
+            return new java.net.InetAddress[] {FakeDns.ip("127.0.0.1")};
+        };
+        FetchEngine engine = loopback.engine(MultiOptions.builder().hostResolver(slowFirst)
+                .politeness(Politeness.builder().rule("slow.test", Duration.ofMillis(500), null).build()).build());
+
+        List<CompletableFuture<FetchResponse>> both = IntStream.range(0, 2)
+                .mapToObj(i -> engine.fetch(FetchRequest.get("http://slow.test:" + server.port() + "/" + i))).toList();
+        for (CompletableFuture<FetchResponse> f : both) {
+            succeeds(f);
+        }
+
+        // admitted at 0 and 500 ms, the requests would reach the server about 100 ms apart
+        List<Long> sorted = new ArrayList<>(arrivals);
+        sorted.sort(null);
+        assertThat(sorted.get(1) - sorted.get(0)).as("gap at the server").isGreaterThanOrEqualTo(490_000_000L);
+        assertThat(lookups.get()).isEqualTo(1);
     }
 
     /** Engine threads whose stack is in Thread.sleep (a paced wait must be a timer, never a sleep). */

@@ -79,12 +79,12 @@ final class Holds {
         long now = multi.now();
         String key = key(t);
         Pace pace = paces.computeIfAbsent(key, k -> new Pace(politeness, t.target.origin().host()));
+        t.paceKey = key;
         if (pace.waiting.isEmpty() && pace.readyAt(now) - now <= 0) {
             pace.take(now);
             t.paceAdmitted = true;
             return true;
         }
-        t.paceKey = key;
         pace.waiting.addLast(t);
         hold(t, PACED, runner);
         if (pace.waiting.peekFirst() == t) {
@@ -122,6 +122,19 @@ final class Holds {
         scheduleHead(pace, now);
         unhold(t, runner, TransferState.CONNECT);
         return true;
+    }
+
+    /**
+     * A paced transfer's request is about to go out: its key's next start is at least an interval
+     * from now, so that the server sees its requests spaced even when this one's DNS, connect or
+     * handshake took a while after it was admitted. A waiting transfer whose timer fires before
+     * that is timed again by {@link #release}.
+     */
+    void sending(Run t) {
+        Pace pace = t.paceKey == null ? null : paces.get(t.paceKey);
+        if (pace != null) {
+            pace.sending(multi.now());
+        }
     }
 
     /** Holds a transfer for a retry until {@code atNanos}. */
@@ -260,6 +273,14 @@ final class Holds {
             if (rate != null) {
                 refill(now);
                 tokens -= 1;
+            }
+        }
+
+        /** A request taken earlier goes out now: no next start before an interval from now. */
+        void sending(long now) {
+            long next = now + intervalNanos;
+            if (next - nextStart > 0) {
+                nextStart = next;
             }
         }
 

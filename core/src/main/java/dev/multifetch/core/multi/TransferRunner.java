@@ -462,6 +462,9 @@ final class TransferRunner {
         if (!t.hopPretransfer) {
             t.hopPretransfer = true;
             t.pretransferNanos += multi.now() - t.hopStartNanos;
+            if (t.paceAdmitted) {
+                holds.sending(t);
+            }
         }
     }
 

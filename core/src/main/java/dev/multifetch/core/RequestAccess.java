@@ -22,6 +22,11 @@ final class RequestAccess extends ApiAccess {
     }
 
     @Override
+    protected FetchRequest withHeaders(FetchRequest request, java.util.Map<String, String> fields) {
+        return request.withHeaders(fields);
+    }
+
+    @Override
     protected FetchRequest redirected(FetchRequest request, String url, String method, boolean dropBody,
                                       List<Map.Entry<String, String>> credentials) {
         return request.redirected(url, method, dropBody, credentials);

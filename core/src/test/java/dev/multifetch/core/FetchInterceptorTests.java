@@ -108,6 +108,36 @@ class FetchInterceptorTests {
 
     @Test
     @QuietLogs("dev.multifetch.core.multi.Attempts")
+    void eachAttemptsOwnHeaderFieldsReachTheServerAndAnInvalidOneIsDroppedNotSent() throws Exception {
+        server.dispatcher((i, r) -> r.target().equals("/a")
+                ? script().sendResponse(302, Map.of("Location", "/b", "Content-Length", "0"), "")
+                : r.target().equals("/b") ? script().sendResponse(302, Map.of("Location", "/c", "Content-Length", "0"), "")
+                : ok(String.join("|", r.headers("X-Attempt"))));
+        FetchEngine engine = engine(request -> new Recording(Map.of("X-Attempt", "submitted")) {
+            private int attempt;
+
+            @Override
+            public void attemptStarted(int attempt, String url) {
+                this.attempt = attempt;
+            }
+
+            @Override
+            public Map<String, String> attemptHeaders() {
+                // the second hop's value would split the request: refused, so that hop keeps the first's field
+                return Map.of("X-Attempt", attempt == 2 ? "2\r\nInjected: yes" : Integer.toString(attempt));
+            }
+        }, MultiOptions.DEFAULTS);
+
+        FetchResponse response = succeeds(engine.fetch(FetchRequest.builder(server.url("/a")).followRedirects().build()));
+
+        assertThat(response.bodyAsString()).isEqualTo("3");
+        List<ScriptedServer.RecordedRequest> hops = server.awaitRequests(3);
+        assertThat(hops).extracting(h -> h.target() + " " + h.headers("X-Attempt") + " " + h.headers("Injected"))
+                .containsExactly("/a [1] []", "/b [1] []", "/c [3] []");
+    }
+
+    @Test
+    @QuietLogs("dev.multifetch.core.multi.Attempts")
     void aThrowingInterceptorFailsThatFetchAloneAndAThrowingAttemptHookIsOnlyLogged() throws Exception {
         server.dispatcher((i, r) -> ok("fine"));
         FetchEngine engine = engine(request -> {

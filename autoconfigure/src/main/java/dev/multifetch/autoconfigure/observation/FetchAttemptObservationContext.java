@@ -1,13 +1,26 @@
 package dev.multifetch.autoconfigure.observation;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.multifetch.core.FetchRequest;
-import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.Propagator;
+import io.micrometer.observation.transport.SenderContext;
 
 /**
  * The context of one attempt of a fetch: the first request, a redirect hop, a retry or a repeat.
- * Its observation is a child of the fetch's; the failure that ended it, if any, is its error.
+ * Its observation is a child of the fetch's; the failure that ended it, if any, is its error. A
+ * client-kind sender context: its carrier is the header fields set on this attempt's request, so
+ * that with a tracer the server receives the attempt's own {@code traceparent}.
  */
-public class FetchAttemptObservationContext extends Observation.Context {
+public class FetchAttemptObservationContext extends SenderContext<Map<String, String>> {
+
+    private static final Propagator.Setter<Map<String, String>> SETTER = (carrier, name, value) -> {
+        if (carrier != null) {
+            carrier.put(name, value);
+        }
+    };
 
     private final FetchRequest request;
 
@@ -24,6 +37,8 @@ public class FetchAttemptObservationContext extends Observation.Context {
      * {@code url}; {@code host} is the host of the request's URL.
      */
     public FetchAttemptObservationContext(FetchRequest request, String host, int attempt, String url) {
+        super(SETTER, Kind.CLIENT);
+        setCarrier(new LinkedHashMap<>(4));
         this.request = request;
         this.attempt = attempt;
         this.url = url;

@@ -66,6 +66,16 @@ final class ObservedFetch implements FetchInterceptor.Interception {
         this.attempt = this.interceptor.attempt(attemptContext).parentObservation(this.observation).start();
     }
 
+    /** The fields the attempt's propagation wrote (its own {@code traceparent}), when attempts are observed. */
+    @Override
+    public Map<String, String> attemptHeaders() {
+        Observation current = this.attempt;
+        if (current != null && current.getContext() instanceof FetchAttemptObservationContext attemptContext) {
+            return attemptContext.getCarrier();
+        }
+        return Map.of();
+    }
+
     @Override
     public void attemptEnded(int attempt, int status, FetchException failure) {
         Observation ended = this.attempt;

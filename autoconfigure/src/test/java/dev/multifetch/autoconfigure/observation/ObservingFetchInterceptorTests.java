@@ -318,6 +318,19 @@ class ObservingFetchInterceptorTests {
         List<SimpleSpan> attemptSpans = this.tracer.getSpans().stream().filter((s) -> s.getName().equals("http get attempt")).toList();
         assertThat(attemptSpans).hasSize(3).allSatisfy((s) -> assertThat(s.getParentId()).isEqualTo(fetchSpanId));
         assertThat(attemptSpans).extracting(SimpleSpan::getSpanId).doesNotHaveDuplicates();
+        // each hop's request carries its own attempt's span, in the fetch's trace
+        for (ScriptedServer.RecordedRequest hop : this.server.awaitRequests(3)) {
+            List<String> sent = hop.headers("traceparent");
+            assertThat(sent).as(hop.target()).hasSize(1);
+            Matcher traceparent = TRACEPARENT.matcher(sent.get(0));
+            assertThat(traceparent.matches()).as(sent.get(0)).isTrue();
+            SimpleSpan hopSpan = attemptSpans.stream()
+                .filter((s) -> s.getTags().getOrDefault("http.url", "").endsWith(hop.target()))
+                .findFirst()
+                .orElseThrow();
+            assertThat(traceparent.group(2)).as(hop.target()).isEqualTo(hopSpan.getSpanId());
+            assertThat(traceparent.group(1)).isEqualTo(W3cPropagator.traceId(hopSpan.getTraceId()));
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.Transfer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,6 +59,11 @@ public final class TransferFuture extends CompletableFuture<FetchResponse> imple
         if (interception != null) {
             interception.attemptStarted(attempt, url);
         }
+    }
+
+    @Override
+    public Map<String, String> attemptHeaders() {
+        return interception != null ? interception.attemptHeaders() : Map.of();
     }
 
     @Override

@@ -32,6 +32,9 @@ public abstract class ApiAccess {
     /** A copy of {@code request} without {@code Expect: 100-continue} (after a 417). */
     protected abstract FetchRequest withoutExpectContinue(FetchRequest request);
 
+    /** {@code request} with {@code fields} set, each replacing any field of the same name. */
+    protected abstract FetchRequest withHeaders(FetchRequest request, Map<String, String> fields);
+
     /** A copy for the next hop of a redirect, with {@code credentials} in place of its own. */
     protected abstract FetchRequest redirected(FetchRequest request, String url, String method, boolean dropBody,
                                                List<Map.Entry<String, String>> credentials);

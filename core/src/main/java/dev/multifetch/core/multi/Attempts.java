@@ -2,11 +2,13 @@ package dev.multifetch.core.multi;
 
 import dev.multifetch.core.AttemptObserver;
 import dev.multifetch.core.FetchException;
+import java.util.Map;
 
 /**
  * A transfer's attempts as its {@link AttemptObserver} (attached to the transfer) hears of them:
  * the first request, each redirect hop, retry and repeat, each started and ended once. What an
- * observer throws is logged, never the transfer's end. Nothing is allocated per call.
+ * observer throws is logged, never the transfer's end. Nothing is allocated per call unless the
+ * observer sets header fields on the attempt's request.
  */
 final class Attempts {
 
@@ -22,6 +24,10 @@ final class Attempts {
         if (t.transfer.attachment() instanceof AttemptObserver observer) {
             try {
                 observer.attemptStarted(attempt, t.target.url());
+                Map<String, String> fields = observer.attemptHeaders();
+                if (fields != null && !fields.isEmpty()) {
+                    t.hop = ApiAccess.get().withHeaders(t.hop, fields);
+                }
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "an AttemptObserver threw for " + t, e);
             }

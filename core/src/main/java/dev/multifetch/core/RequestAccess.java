@@ -22,6 +22,11 @@ final class RequestAccess extends ApiAccess {
     }
 
     @Override
+    protected void failedAfter(FetchException failure, int attempts, RetryStop retryStop, String retryStopped) {
+        failure.withRetries(attempts, retryStop, retryStopped);
+    }
+
+    @Override
     protected FetchRequest withHeaders(FetchRequest request, java.util.Map<String, String> fields) {
         return request.withHeaders(fields);
     }

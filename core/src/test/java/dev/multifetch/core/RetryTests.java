@@ -198,6 +198,33 @@ class RetryTests {
     }
 
     @Test
+    void aFailureSaysHowManyAttemptsWereMadeAndWhyTheRetriesStopped() throws Exception {
+        AtomicInteger gets = new AtomicInteger();
+        AtomicInteger posts = new AtomicInteger();
+        server.dispatcher((i, r) -> {
+            (r.method().equals("GET") ? gets : posts).incrementAndGet();
+            return script().close();
+        });
+        FetchEngine engine = engine(QUICK);
+
+        FetchException get = fails(engine.fetch(FetchRequest.get(server.url("/g"))));
+        FetchException post = fails(engine.fetch(FetchRequest.builder(server.url("/p")).method("POST")
+                .body(RequestBody.of("order=1")).build()));
+        FetchException once = fails(loopback.engine(MultiOptions.DEFAULTS).fetch(FetchRequest.get(server.url("/once"))));
+
+        assertThat(get.error()).isEqualTo(FetchError.GOT_NOTHING);
+        assertThat(get.attempts()).isEqualTo(3);
+        assertThat(get.retryStop()).isEqualTo(RetryStop.NO_RETRIES_LEFT);
+        assertThat(get.retryStopped()).isEqualTo("no retries left after 3 attempts");
+        assertThat(gets.get()).isEqualTo(4);
+        assertThat(post.attempts()).isEqualTo(1);
+        assertThat(post.retryStop()).isEqualTo(RetryStop.NOT_IDEMPOTENT);
+        assertThat(once.attempts()).isEqualTo(1);
+        assertThat(once.retryStop()).isNull();
+        assertThat(once.retryStopped()).isNull();
+    }
+
+    @Test
     void aConnectionLostAfterTheResponseStartedIsNotRetried() throws Exception {
         AtomicInteger requests = new AtomicInteger();
         server.dispatcher((i, r) -> {

@@ -1,5 +1,6 @@
 package dev.multifetch.core.multi;
 
+import dev.multifetch.core.FetchException;
 import dev.multifetch.core.FetchRequest;
 import dev.multifetch.core.FetchResponse;
 import dev.multifetch.core.Headers;
@@ -31,6 +32,10 @@ public abstract class ApiAccess {
 
     /** A copy of {@code request} without {@code Expect: 100-continue} (after a 417). */
     protected abstract FetchRequest withoutExpectContinue(FetchRequest request);
+
+    /** Records on a transfer's final failure its attempts and why it was not retried again. */
+    protected abstract void failedAfter(FetchException failure, int attempts, dev.multifetch.core.RetryStop retryStop,
+                                        String retryStopped);
 
     /** {@code request} with {@code fields} set, each replacing any field of the same name. */
     protected abstract FetchRequest withHeaders(FetchRequest request, Map<String, String> fields);

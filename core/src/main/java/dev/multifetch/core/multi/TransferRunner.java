@@ -306,6 +306,9 @@ final class TransferRunner {
         if (retryDelay >= 0) {
             return retries.retryLater(t, retryDelay, this, holds);
         }
+        if (t.failure != null) {
+            ApiAccess.get().failedAfter(t.failure, t.attempts, t.retryStop, t.retryStopped);
+        }
         if (t.failure == null) {
             String proxyAnswer = proxyPhase.forwardedChallengeAnswer(t);
             if (t.redirectLocation != null || t.retryWithoutExpect || proxyAnswer != null) {
@@ -510,6 +513,9 @@ final class TransferRunner {
         if (t.failure == null && t.state != TransferState.COMPLETED) {
             t.failure = new FetchException(FetchError.ABORTED_BY_CALLBACK,
                     "removed from the multi handle in state " + t.state);
+        }
+        if (t.failure != null) {
+            ApiAccess.get().failedAfter(t.failure, t.attempts, t.retryStop, t.retryStopped);
         }
         releaseResources(t);
         Attempts.ended(t, 0, t.failure);

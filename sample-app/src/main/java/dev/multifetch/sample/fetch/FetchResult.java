@@ -82,6 +82,14 @@ public record FetchResult(@JsonInclude(JsonInclude.Include.NON_NULL) Integer ind
                 attempts, null, null, proxy, timings, new Failure(code, message), null);
     }
 
+    /** This result saying why its retries stopped ({@code null}: it does not say). */
+    public FetchResult withRetryStopped(String why) {
+        return new FetchResult(this.index, this.url, this.effectiveUrl, this.status, this.httpVersion, this.headers,
+                this.bodyBytes, this.bodySha256, this.body, this.bodyBase64, this.bodyTruncated, this.redirects,
+                this.connects, this.attempts, this.retryAfterMs, why, this.proxy, this.timings, this.error,
+                this.traceId);
+    }
+
     /** This result as element {@code index} of a batch. */
     public FetchResult withIndex(int index) {
         return new FetchResult(index, this.url, this.effectiveUrl, this.status, this.httpVersion, this.headers,

@@ -93,7 +93,8 @@ public final class FetchService {
                 message = message.substring(code.length() + 2);
             }
             String proxy = (fetchException instanceof ProxyException atProxy) ? atProxy.proxy() : null;
-            return FetchResult.failed(url, code, message, entry.attempts(), timings, proxy);
+            return FetchResult.failed(url, code, message, Math.max(entry.attempts(), fetchException.attempts()), timings,
+                    proxy).withRetryStopped(fetchException.retryStopped());
         }
         throw (failure instanceof CompletionException completion) ? completion : new CompletionException(cause);
     }

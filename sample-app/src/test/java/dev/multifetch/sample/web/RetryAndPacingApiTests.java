@@ -53,6 +53,19 @@ class RetryAndPacingApiTests extends LocalAppTests {
     }
 
     @Test
+    void whenEveryAttemptFailsThenTheErrorSaysHowManyWereMadeAndWhyTheyStopped() {
+        try (ScriptedServer target = new ScriptedServer().dispatcher((index, request) -> ScriptedServer.script().close())) {
+            FetchResult result = this.client.fetch("{\"url\": " + this.client.quote(target.url("/gone"))
+                    + ", \"retries\": 1}");
+
+            assertThat(result.error().code()).isEqualTo("GOT_NOTHING");
+            assertThat(result.attempts()).isEqualTo(2);
+            assertThat(result.retryStopped()).isEqualTo("no retries left after 2 attempts");
+            assertThat(target.requests()).hasSize(2);
+        }
+    }
+
+    @Test
     void whenNoRetriesAskedThenThe503IsTheAnswerAfterOneAttempt() {
         try (ScriptedServer target = unavailableOnceThen(Map.of("Content-Length", "0"), "never")) {
             FetchResult result = this.client.fetchUrl(target.url("/once"));

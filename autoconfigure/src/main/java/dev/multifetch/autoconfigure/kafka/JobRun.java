@@ -107,7 +107,7 @@ final class JobRun {
         JobResult result = new JobResult(FetchJob.VERSION, job.jobId(), job.batchId(), job.index(), job.batchSize(),
                 outcome.kind(), this.worker.workerId(), this.startedAt, System.currentTimeMillis(),
                 this.worker.codec().tree(outcome.result()));
-        send(() -> this.worker.resultRecord(result), 1, () -> {
+        send(() -> this.worker.resultRecord(result, this.record.headers()), 1, () -> {
             this.worker.events().jobCompleted(outcome.kind());
             end(true);
         }, (failure) -> deadLetter(failure, "unpublishable", 1));

@@ -231,11 +231,19 @@ public final class JobWorker implements AcknowledgingMessageListener<byte[], byt
         return this.producer.send(record);
     }
 
-    /** The record of {@code result}: keyed and partitioned by its batch id. */
-    ProducerRecord<byte[], byte[]> resultRecord(JobResult result) {
+    /**
+     * The record of {@code result}: keyed and partitioned by its batch id, with the headers of its
+     * job's record (a trace's {@code traceparent}, say) but our own ids.
+     */
+    ProducerRecord<byte[], byte[]> resultRecord(JobResult result, Headers jobHeaders) {
         String topic = this.properties.getResultsTopic();
         int partition = JobRouting.partition(result.batchId(), this.producer.partitionsFor(topic).size());
         Headers headers = new RecordHeaders();
+        for (org.apache.kafka.common.header.Header header : jobHeaders) {
+            if (!header.key().equals(JOB_ID_HEADER) && !header.key().equals(BATCH_ID_HEADER)) {
+                headers.add(header);
+            }
+        }
         headers.add(JOB_ID_HEADER, result.jobId().getBytes(StandardCharsets.UTF_8));
         headers.add(BATCH_ID_HEADER, result.batchId().getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(topic, partition, result.batchId().getBytes(StandardCharsets.UTF_8),

@@ -74,9 +74,20 @@ public final class MultifetchKafkaAutoConfiguration {
         return factory;
     }
 
+    /**
+     * The submitter's template: observed (when enabled), so that a job sent within a traced call
+     * carries its trace.
+     */
     @Bean
-    KafkaTemplate<byte[], byte[]> multifetchKafkaTemplate(DefaultKafkaProducerFactory<byte[], byte[]> multifetchKafkaProducerFactory) {
-        KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(multifetchKafkaProducerFactory);
+    KafkaTemplate<byte[], byte[]> multifetchKafkaTemplate(DefaultKafkaProducerFactory<byte[], byte[]> multifetchKafkaProducerFactory,
+            MultifetchKafkaProperties properties) {
+        KafkaTemplate<byte[], byte[]> template = template(multifetchKafkaProducerFactory);
+        template.setObservationEnabled(properties.isObservationEnabled());
+        return template;
+    }
+
+    private static KafkaTemplate<byte[], byte[]> template(DefaultKafkaProducerFactory<byte[], byte[]> producers) {
+        KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(producers);
         // a failed send is the worker's to retry and report, with the job it belongs to
         template.setProducerListener(new ProducerListener<>() {
         });
@@ -121,11 +132,17 @@ public final class MultifetchKafkaAutoConfiguration {
             return new EngineJobHandler(engine);
         }
 
+        /**
+         * The worker publishes results with a template of its own on the same producer, never
+         * observed: a result is sent on the thread that completed its fetch, where no observation
+         * is current, so an observed send would start a trace of its own for every result; the
+         * result carries its job's trace headers instead.
+         */
         @Bean(destroyMethod = "close")
         JobWorker multifetchJobWorker(FetchJobHandler handler, JobCodec codec,
-                KafkaTemplate<byte[], byte[]> multifetchKafkaTemplate, MultifetchKafkaProperties properties,
-                ObjectProvider<JobEvents> events) {
-            return new JobWorker(handler, codec, multifetchKafkaTemplate, properties,
+                DefaultKafkaProducerFactory<byte[], byte[]> multifetchKafkaProducerFactory,
+                MultifetchKafkaProperties properties, ObjectProvider<JobEvents> events) {
+            return new JobWorker(handler, codec, template(multifetchKafkaProducerFactory), properties,
                     events.getIfAvailable(() -> JobEvents.NONE));
         }
 
@@ -140,6 +157,8 @@ public final class MultifetchKafkaAutoConfiguration {
             // acknowledged by the worker once a job's result is durable, every earlier job of its partition too
             container.setAckMode(ContainerProperties.AckMode.MANUAL);
             container.setPollTimeout(POLL_TIMEOUT_MS);
+            // each job handled within the observation of its receipt: the fetches it starts continue its trace
+            container.setObservationEnabled(properties.isObservationEnabled());
             container.setMessageListener(worker);
             container.setConsumerRebalanceListener(worker);
             ConcurrentMessageListenerContainer<byte[], byte[]> listeners = new ConcurrentMessageListenerContainer<>(consumers,

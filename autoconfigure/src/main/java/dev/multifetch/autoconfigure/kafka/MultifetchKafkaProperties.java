@@ -53,6 +53,14 @@ public class MultifetchKafkaProperties {
     private boolean createTopics = true;
 
     /**
+     * Whether sending jobs and consuming them are Spring Kafka observations, when the application
+     * has an ObservationRegistry: with a tracer each job carries the submitting call's trace
+     * (traceparent) and the worker's fetches continue it; each result carries its job's trace
+     * headers.
+     */
+    private boolean observationEnabled = true;
+
+    /**
      * How long a worker losing a partition in a rebalance waits for that partition's jobs in
      * flight before cancelling them (their offsets stay uncommitted, so the new owner redoes them).
      */
@@ -178,6 +186,14 @@ public class MultifetchKafkaProperties {
 
     public boolean isCreateTopics() {
         return this.createTopics;
+    }
+
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
     }
 
     public void setCreateTopics(boolean createTopics) {

@@ -44,7 +44,12 @@ final class WorkerContexts {
 
     /** A context with {@code properties} over quick group settings (heartbeat 500 ms, session 6 s). */
     static ConfigurableApplicationContext start(String... properties) {
-        return new SpringApplicationBuilder(WorkerApp.class).web(WebApplicationType.NONE)
+        return start(new Class<?>[0], properties);
+    }
+
+    /** As {@link #start(String...)}, with configuration {@code more} beside the worker's. */
+    static ConfigurableApplicationContext start(Class<?>[] more, String... properties) {
+        return new SpringApplicationBuilder(WorkerApp.class).sources(more).web(WebApplicationType.NONE)
             .bannerMode(Banner.Mode.OFF)
             .logStartupInfo(false)
             .properties("spring.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers(), "multifetch.kafka.enabled=true",

@@ -92,6 +92,26 @@ class DistributedBatchTests {
     }
 
     @Test
+    void whenTheCallCarriesATraceparentThenEveryJobOnTheWorkerContinuesThatTrace() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            urls.add(server.url("t" + i + ".test", 0) + "?i=" + i);
+        }
+
+        HttpResponse<Stream<String>> answer = apiClient.postLines("/api/batch", batch(urls), "traceparent",
+                "00-" + traceId + "-00f067aa0ba902b7-01");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        List<FetchResult> lines = answer.body().filter((line) -> !line.isBlank())
+            .map((line) -> jsonMapper.readValue(line, FetchResult.class)).toList();
+        assertThat(lines).hasSize(4).allSatisfy((result) -> {
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(result.traceId()).as("the trace the worker's fetch continued").isEqualTo(traceId);
+        });
+    }
+
+    @Test
     void whenAStreamIsDroppedAfterKLinesThenTheOtherNodeStreamsTheRestWithNoGapAndNoRepeat() throws Exception {
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < 30; i++) {

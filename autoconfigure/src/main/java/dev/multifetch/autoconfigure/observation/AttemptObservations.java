@@ -20,6 +20,6 @@ public enum AttemptObservations {
      */
     REPEATABLE,
 
-    /** No fetch: extra attempts are {@code attempt} events on the fetch's observation. */
+    /** No fetch: extra attempts are {@code resend} events on the fetch's observation. */
     NEVER
 }

@@ -20,7 +20,7 @@ public class MultifetchObservationProperties {
      * Which fetches get a child observation (http.client.requests.attempt, a timer and a span) per
      * attempt: "repeatable" (fetches that follow redirects or may be retried, by their own
      * retries or multifetch.retry.max-retries), "always", or "never". Other fetches note each
-     * extra attempt as an "attempt" event. A child per attempt about doubles what observing a
+     * extra attempt as a "resend" event. A child per attempt about doubles what observing a
      * fetch costs.
      */
     private AttemptObservations attempts = AttemptObservations.REPEATABLE;

@@ -14,7 +14,9 @@ import io.micrometer.observation.Observation;
  * called {@code fetch}, and its attempts'. The attempt methods run on the engine's selector thread
  * only, one attempt at a time (so {@link #attempt} needs no lock): when attempts are observed each
  * is a child observation with the fetch's as explicit parent, started and stopped without a scope;
- * when they are not, each attempt after the first is an {@link #ATTEMPT_EVENT} on the fetch's.
+ * when they are not, each attempt after the first is a {@link #RESEND_EVENT} event on the fetch's
+ * (not "attempt": a meter handler counts an event as {@code <name>.<event>}, which would clash
+ * with the attempts' own timer, {@code http.client.requests.attempt}).
  * {@link #completed} runs once, on the thread completing the future, and may run before the
  * last attempt has ended (a cancelled fetch): the fetch's observation stops then and the attempt's
  * when the engine ends it.
@@ -25,7 +27,7 @@ final class ObservedFetch implements FetchInterceptor.Interception {
     static final String QUEUED_EVENT = "queued";
 
     /** The event on the fetch's observation for each attempt after the first when attempts have no child. */
-    static final String ATTEMPT_EVENT = "attempt";
+    static final String RESEND_EVENT = "resend";
 
     private final ObservingFetchInterceptor interceptor;
 
@@ -56,8 +58,8 @@ final class ObservedFetch implements FetchInterceptor.Interception {
         assert this.attempt == null : "attempt " + attempt + " started while another runs";
         if (!this.observesAttempts) {
             if (attempt > 1) {
-                this.observation.event(Observation.Event.of(ATTEMPT_EVENT,
-                        ATTEMPT_EVENT + " " + attempt + " " + ClientKeyValues.withoutUserInfo(url)));
+                this.observation.event(Observation.Event.of(RESEND_EVENT,
+                        RESEND_EVENT + " " + attempt + " " + ClientKeyValues.withoutUserInfo(url)));
             }
             return;
         }

@@ -23,6 +23,8 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
@@ -172,6 +174,31 @@ class ObservingFetchInterceptorTests {
     }
 
     @Test
+    void whenSomeFetchesHaveAttemptChildrenAndOthersResendEventsThenPrometheusTakesBothMeters() throws Exception {
+        this.server.dispatcher((i, r) -> r.target().endsWith("/a")
+                ? script().sendResponse(302, Map.of("Location", "b", "Content-Length", "0"), "") : ok("b"));
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(prometheus));
+        FetchEngine children = engine(new ObservingFetchInterceptor(observations, null, null, AttemptObservations.ALWAYS,
+                false), MultiOptions.DEFAULTS);
+        FetchEngine events = engine(new ObservingFetchInterceptor(observations, null, null, AttemptObservations.NEVER,
+                false), MultiOptions.DEFAULTS);
+
+        succeeds(children.fetch(FetchRequest.builder(this.server.url("/children/a")).followRedirects().build()));
+        succeeds(events.fetch(FetchRequest.builder(this.server.url("/events/a")).followRedirects().build()));
+
+        eventually().until(() -> prometheus.find(FETCH).timers().stream().mapToLong(Timer::count).sum() == 2);
+        assertThat(prometheus.find(ATTEMPT).timers()).extracting((t) -> t.getId().getTag("status") + " " + t.count())
+            .containsExactlyInAnyOrder("302 1", "200 1");
+        assertThat(prometheus.find(FETCH + "." + ObservedFetch.RESEND_EVENT).counter()).isNotNull()
+            .extracting((counter) -> counter.count())
+            .isEqualTo(1.0);
+        assertThat(prometheus.scrape()).contains("http_client_requests_attempt_seconds_count",
+                "http_client_requests_resend_total");
+    }
+
+    @Test
     void whenAttemptsAreNotObservedThenEachExtraAttemptIsAnEventOnTheFetch() throws Exception {
         this.server.dispatcher((i, r) -> switch (r.target()) {
             case "/a" -> script().sendResponse(302, Map.of("Location", "/b", "Content-Length", "0"), "");
@@ -184,8 +211,8 @@ class ObservingFetchInterceptorTests {
 
         awaitStopped(FETCH, 1);
         assertThat(this.log.of("event", FETCH)).extracting(ObservationLog.Entry::detail)
-            .containsExactly(ObservedFetch.ATTEMPT_EVENT + " 2 " + this.server.url("/b"),
-                    ObservedFetch.ATTEMPT_EVENT + " 3 " + this.server.url("/c"));
+            .containsExactly(ObservedFetch.RESEND_EVENT + " 2 " + this.server.url("/b"),
+                    ObservedFetch.RESEND_EVENT + " 3 " + this.server.url("/c"));
         assertThat(this.registry).hasNumberOfObservationsWithNameEqualTo(ATTEMPT, 0);
     }
 

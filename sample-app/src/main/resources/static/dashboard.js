@@ -6,7 +6,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const CHART = { width: 600, height: 170, left: 34, right: 6, top: 8, bottom: 20 };
 
-  const state = { history: [], recent: [], hosts: [], tickMs: 1000, source: null };
+  const state = { history: [], recent: [], hosts: [], worker: null, tickMs: 1000, source: null };
 
   const $ = (id) => document.getElementById(id);
 
@@ -53,6 +53,7 @@
       state.history = hello.history;
       state.recent = hello.recent.slice().reverse();
       state.hosts = hello.hosts;
+      state.worker = hello.worker;
       setStatus('live', 'live');
       render();
     });
@@ -73,6 +74,7 @@
       }
       state.recent.length = Math.min(state.recent.length, 50);
       state.hosts = tick.hosts;
+      state.worker = tick.worker;
       setStatus('live', 'live');
       render();
     });
@@ -106,6 +108,7 @@
     drawRates();
     drawTable();
     drawHeld();
+    drawWorker();
   }
 
   function el(name, attrs, text) {
@@ -244,6 +247,37 @@
       body.appendChild(row);
     }
     $('held-empty').classList.toggle('hidden', state.hosts.length > 0);
+  }
+
+  // the Kafka worker of an app that runs jobs: the panel stays hidden on one that does not (worker null)
+  function drawWorker() {
+    const worker = state.worker;
+    $('worker').classList.toggle('hidden', !worker);
+    if (!worker) {
+      return;
+    }
+    $('worker-id').textContent = worker.id;
+    $('worker-inflight').textContent = worker.inFlight;
+    $('worker-uncommitted').textContent = worker.uncommitted;
+    const paused = $('worker-paused');
+    paused.textContent = worker.paused ? 'paused (back-pressure)' : 'consuming';
+    paused.classList.toggle('bad', worker.paused);
+    const hosts = document.querySelector('#worker-hosts tbody');
+    hosts.replaceChildren();
+    for (const h of worker.busiest) {
+      const row = document.createElement('tr');
+      row.append(cell(h.host, 'url'), cell(h.jobs, 'num jobs'));
+      hosts.appendChild(row);
+    }
+    $('worker-hosts-empty').classList.toggle('hidden', worker.busiest.length > 0);
+    const lag = document.querySelector('#worker-lag tbody');
+    lag.replaceChildren();
+    for (const p of worker.lag) {
+      const row = document.createElement('tr');
+      row.append(cell(p.topic + '-' + p.partition, 'partition'), cell(p.lag, 'num lag'));
+      lag.appendChild(row);
+    }
+    $('worker-lag-empty').classList.toggle('hidden', worker.lag.length > 0);
   }
 
   // ---- the forms ----

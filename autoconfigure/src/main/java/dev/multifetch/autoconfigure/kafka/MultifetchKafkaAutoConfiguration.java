@@ -21,7 +21,6 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -192,13 +191,16 @@ public final class MultifetchKafkaAutoConfiguration {
             return new KafkaJobMetrics(registry, worker);
         }
 
-        /** Kafka's own client meters (records-lag per partition among them) for the worker's clients, as Boot's have. */
+        /**
+         * Kafka's own client meters (records-lag per partition among them) for the worker's clients, as Boot's have;
+         * the consumer's checked for new ones every {@code client-meters-refresh}.
+         */
         @Bean
-        KafkaClientMeters multifetchKafkaClientMeters(MeterRegistry registry) {
+        KafkaClientMeters multifetchKafkaClientMeters(MeterRegistry registry, MultifetchKafkaProperties properties) {
             return new KafkaClientMeters() {
                 @Override
                 public void bind(DefaultKafkaConsumerFactory<?, ?> consumers) {
-                    consumers.addListener(new MicrometerConsumerListener<>(registry));
+                    consumers.addListener(new RefreshedConsumerMeters<>(registry, properties.getClientMetersRefresh()));
                 }
 
                 @Override

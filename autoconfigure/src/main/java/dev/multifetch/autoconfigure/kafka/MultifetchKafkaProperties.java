@@ -88,6 +88,13 @@ public class MultifetchKafkaProperties {
      */
     private Duration resumeLookback = Duration.ofMinutes(1);
 
+    /**
+     * With Micrometer, how often the worker consumer's Kafka client meters are checked for new
+     * ones: a partition's {@code records-lag} is a meter only from the first check after the
+     * partition was assigned and fetched (Micrometer's default is a minute).
+     */
+    private Duration clientMetersRefresh = Duration.ofMinutes(1);
+
     /** What a job's partitioning key is made of. */
     public enum KeyBy {
         /** The lower-case ASCII (IDNA) host of the URL: all of a host's jobs go to one worker. */
@@ -248,6 +255,14 @@ public class MultifetchKafkaProperties {
         this.resumeLookback = resumeLookback;
     }
 
+    public Duration getClientMetersRefresh() {
+        return this.clientMetersRefresh;
+    }
+
+    public void setClientMetersRefresh(Duration clientMetersRefresh) {
+        this.clientMetersRefresh = clientMetersRefresh;
+    }
+
     /** Fails naming the property when a value cannot work. */
     void validate() {
         positive("max-in-flight-jobs", this.maxInFlightJobs);
@@ -256,6 +271,9 @@ public class MultifetchKafkaProperties {
         positive("jobs-partitions", this.jobsPartitions);
         positive("results-partitions", this.resultsPartitions);
         positive("send-attempts", this.sendAttempts);
+        if (this.clientMetersRefresh.isNegative() || this.clientMetersRefresh.isZero()) {
+            throw new IllegalArgumentException("multifetch.kafka.client-meters-refresh not positive: " + this.clientMetersRefresh);
+        }
     }
 
     private static void positive(String name, int value) {

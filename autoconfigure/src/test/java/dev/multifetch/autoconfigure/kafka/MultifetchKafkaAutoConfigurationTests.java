@@ -1,6 +1,7 @@
 package dev.multifetch.autoconfigure.kafka;
 
 import dev.multifetch.autoconfigure.kafka.testing.SharedKafka;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.multifetch.autoconfigure.MultifetchAutoConfiguration;
@@ -57,11 +58,12 @@ class MultifetchKafkaAutoConfigurationTests {
     }
 
     @Test
-    void whenMaxInFlightJobsIsBelowOneThenStartupFailsNamingIt() {
-        this.runner.withPropertyValues("multifetch.kafka.enabled=true", "multifetch.kafka.worker-enabled=false",
-                "multifetch.kafka.max-in-flight-jobs=0")
-            .run((context) -> assertThat(context).getFailure().rootCause()
-                .hasMessage("multifetch.kafka.max-in-flight-jobs < 1: 0"));
+    void whenAValueCannotWorkThenStartupFailsNamingIt() {
+        Map.of("multifetch.kafka.max-in-flight-jobs=0", "multifetch.kafka.max-in-flight-jobs < 1: 0",
+                "multifetch.kafka.client-meters-refresh=0s", "multifetch.kafka.client-meters-refresh not positive: PT0S")
+            .forEach((property, message) -> this.runner
+                .withPropertyValues("multifetch.kafka.enabled=true", "multifetch.kafka.worker-enabled=false", property)
+                .run((context) -> assertThat(context).getFailure().rootCause().hasMessage(message)));
     }
 
     @Test

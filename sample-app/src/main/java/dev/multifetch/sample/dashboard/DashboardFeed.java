@@ -34,8 +34,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * the last few minutes, and sends each subscriber a {@code tick} event with the new sample and the
  * fetches that finished, and the hosts the engine holds back now (from the starter's
  * {@link HostHolds}). A new subscriber first gets a {@code hello} event with the whole history,
- * the recent fetches, the held hosts, and the proxy the engine fetches through. Ticks run on one
- * daemon thread ({@code dashboard-feed}).
+ * the recent fetches, the held hosts, and the proxy the engine fetches through. On an app that runs
+ * Kafka jobs both events carry the {@link WorkerPanel worker} too ({@code null} otherwise). Ticks
+ * run on one daemon thread ({@code dashboard-feed}).
  */
 public final class DashboardFeed implements SmartLifecycle {
 
@@ -57,12 +58,18 @@ public final class DashboardFeed implements SmartLifecycle {
      *
      * @param proxy the proxy the engine fetches through ({@code scheme://host:port}, never its
      * credentials), or {@code null} when it fetches direct
+     * @param worker the Kafka worker now, or {@code null} when the app runs no jobs
      */
-    public record Hello(long tickMs, String proxy, List<Sample> history, List<Finished> recent, List<HeldHost> hosts) {
+    public record Hello(long tickMs, String proxy, List<Sample> history, List<Finished> recent, List<HeldHost> hosts,
+            WorkerPanel.Worker worker) {
     }
 
-    /** Every later event. */
-    public record Tick(Sample sample, List<Finished> finished, List<HeldHost> hosts) {
+    /**
+     * Every later event.
+     *
+     * @param worker the Kafka worker now, or {@code null} when the app runs no jobs
+     */
+    public record Tick(Sample sample, List<Finished> finished, List<HeldHost> hosts, WorkerPanel.Worker worker) {
     }
 
     /**
@@ -86,6 +93,7 @@ public final class DashboardFeed implements SmartLifecycle {
 
     private final FetchEngine engine;
     private final HostHolds holds;
+    private final WorkerPanel worker;
     private final MeterRegistry meters;
     private final TransferRegistry registry;
     private final RecentTransfers recent;
@@ -103,12 +111,14 @@ public final class DashboardFeed implements SmartLifecycle {
     /**
      * A feed on {@code engine}, which fetches through {@code proxy} ({@code null} for none); its
      * HTTP/2 gauges are read from {@code meters}, or 0 when {@code null}, its held hosts from
-     * {@code holds}, or none when {@code null}.
+     * {@code holds}, or none when {@code null}, and its Kafka worker from {@code worker}, or none
+     * when {@code null}.
      */
-    public DashboardFeed(FetchEngine engine, HostHolds holds, String proxy, MeterRegistry meters,
+    public DashboardFeed(FetchEngine engine, HostHolds holds, WorkerPanel worker, String proxy, MeterRegistry meters,
             TransferRegistry registry, RecentTransfers recent, Duration tick, Duration history) {
         this.engine = engine;
         this.holds = holds;
+        this.worker = worker;
         this.proxy = proxy;
         this.meters = meters;
         this.registry = registry;
@@ -126,7 +136,7 @@ public final class DashboardFeed implements SmartLifecycle {
         synchronized (this.lock) {
             // only what the ticks so far have sent: a fetch finished since the last tick comes with the next one, once
             Hello hello = new Hello(this.tick.toMillis(), this.proxy, List.copyOf(this.history),
-                    this.recent.upTo(this.lastSequence), heldHosts());
+                    this.recent.upTo(this.lastSequence), heldHosts(), worker());
             if (send(emitter, "hello", hello)) {
                 this.subscribers.add(emitter);
             }
@@ -152,7 +162,7 @@ public final class DashboardFeed implements SmartLifecycle {
             }
             List<Finished> finished = this.recent.after(this.lastSequence);
             this.lastSequence = finished.isEmpty() ? this.lastSequence : finished.get(finished.size() - 1).sequence();
-            Tick event = new Tick(sample, finished, heldHosts());
+            Tick event = new Tick(sample, finished, heldHosts(), worker());
             for (SseEmitter subscriber : this.subscribers) {
                 if (!send(subscriber, "tick", event)) {
                     this.subscribers.remove(subscriber);
@@ -177,6 +187,11 @@ public final class DashboardFeed implements SmartLifecycle {
             .sorted(Comparator.comparingLong(HeldHost::blockedMs).thenComparingInt(HeldHost::waiting).reversed())
             .limit(HOSTS_SHOWN)
             .toList();
+    }
+
+    /** The Kafka worker now, {@code null} when the app runs no jobs. */
+    WorkerPanel.Worker worker() {
+        return (this.worker != null) ? this.worker.snapshot() : null;
     }
 
     /** The gauge's value, 0 when there is none (meters off: multifetch.metrics.enabled=false). */

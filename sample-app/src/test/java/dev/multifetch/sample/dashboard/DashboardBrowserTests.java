@@ -1,12 +1,7 @@
 package dev.multifetch.sample.dashboard;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,19 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The live dashboard in a real headless Chromium (Debian's chromium and chromium-driver): while a
@@ -41,46 +29,29 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * HTTP/2 tile reads the starter's gauges, the header says whether a proxy is in use, each recent
  * transfer shows its protocol and attempts, a host blocked by its Retry-After is listed, and each
  * transfer shows once
- * however its hello and tick events overlap. Skipped
- * when /usr/bin/chromedriver is missing; {@code .ci/run} installs it. Screenshots are left in
+ * however its hello and tick events overlap, and there is no Kafka worker panel on a single node.
+ * Skipped when /usr/bin/chromedriver is missing ({@link Chromium}). Screenshots are left in
  * {@code target/dashboard-*.png}.
  */
 @Timeout(90)
 class DashboardBrowserTests extends LocalAppTests {
 
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     @Autowired
     private DashboardFeed feed;
 
-    private Path profile;
+    private Chromium chromium;
     private WebDriver browser;
 
     @BeforeEach
     void browser() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMEDRIVER), "no " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
-        this.profile = Files.createTempDirectory("dashboard-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + this.profile, "--window-size=1440,1100");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-        this.browser = new ChromeDriver(service, options);
+        this.chromium = Chromium.start();
+        this.browser = this.chromium.driver();
     }
 
     @AfterEach
     void quit() throws IOException {
-        if (this.browser != null) {
-            this.browser.quit();
-        }
-        if (this.profile != null) {
-            try (var files = Files.walk(this.profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (this.chromium != null) {
+            this.chromium.close();
         }
     }
 
@@ -88,10 +59,11 @@ class DashboardBrowserTests extends LocalAppTests {
     void runningHandlesRiseWhileASlowBatchRunsAndFallToZeroAfter() throws IOException {
         CountDownLatch release = new CountDownLatch(1);
         try (ScriptedServer slow = new ScriptedServer()
-            .defaultScript(ScriptedServer.script().await(release, WAIT.multipliedBy(2)).then(ScriptedServer.ok("slow")))) {
+            .defaultScript(ScriptedServer.script().await(release, Chromium.WAIT.multipliedBy(2)).then(ScriptedServer.ok("slow")))) {
             this.browser.get(this.client.base() + "/");
             waitFor("the event stream to connect", (page) -> text("status").equals("live") && text("running").equals("0"));
             assertThat(text("proxy")).isEqualTo("direct (no proxy)");
+            assertThat(this.browser.findElement(By.id("worker")).isDisplayed()).as("the Kafka worker panel").isFalse();
 
             String requests = IntStream.range(0, 3)
                 .mapToObj((i) -> "{\"url\": " + this.client.quote(slow.url("/slow/" + i)) + "}")
@@ -176,23 +148,14 @@ class DashboardBrowserTests extends LocalAppTests {
     }
 
     private void waitFor(String what, java.util.function.Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(this.browser, WAIT).withMessage(what)
-            .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-            .until(condition);
+        this.chromium.waitFor(what, condition);
     }
 
     private String text(String id) {
-        return this.browser.findElement(By.id(id)).getText();
+        return this.chromium.text(id);
     }
 
     private void screenshot(String name) throws IOException {
-        File shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Debian's real binary; /usr/bin/chromium is a wrapper script around it. */
-    private static String chromium() {
-        Path binary = Path.of("/usr/lib/chromium/chromium");
-        return Files.isExecutable(binary) ? binary.toString() : "/usr/bin/chromium";
+        this.chromium.screenshot(name);
     }
 }

@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
  * with the {@code local} profile (loopback targets allowed), its engine resolving {@code *.test}
  * names to loopback (so one loopback server stands for many hosts), and quick group settings.
  */
-final class Fleet {
+public final class Fleet {
 
     private Fleet() {
     }
@@ -42,7 +42,7 @@ final class Fleet {
     }
 
     /** An instance with role {@code role} and {@code more} properties. */
-    static ConfigurableApplicationContext start(SharedKafka.Names names, String role, String... more) {
+    public static ConfigurableApplicationContext start(SharedKafka.Names names, String role, String... more) {
         return new SpringApplicationBuilder(SampleApplication.class, TestHosts.class)
             .run(arguments(names, role, more).toArray(String[]::new));
     }
@@ -59,7 +59,7 @@ final class Fleet {
     }
 
     /** The port {@code instance} listens on. */
-    static int port(ConfigurableApplicationContext instance) {
+    public static int port(ConfigurableApplicationContext instance) {
         return ((WebServerApplicationContext) instance).getWebServer().getPort();
     }
 

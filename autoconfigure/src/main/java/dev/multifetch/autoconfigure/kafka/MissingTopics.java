@@ -49,8 +49,9 @@ final class MissingTopics implements SmartInitializingSingleton {
             List<NewTopic> missing = this.topics.stream().filter((topic) -> !existing.contains(topic.name())).toList();
             createAll(client, missing);
             List<String> present = this.topics.stream().map(NewTopic::name).filter(existing::contains).toList();
-            Map<String, TopicDescription> described = client.describeTopics(present).allTopicNames()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            // listed is not yet described everywhere: another instance may have created them a moment ago
+            Map<String, TopicDescription> described = retrying(deadline(), () -> client.describeTopics(present).allTopicNames()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             this.topics.stream().filter((topic) -> described.containsKey(topic.name())).forEach((topic) -> {
                 int partitions = described.get(topic.name()).partitions().size();
                 if (partitions != topic.numPartitions()) {
@@ -93,15 +94,26 @@ final class MissingTopics implements SmartInitializingSingleton {
         if (names.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        client.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
-            .forEach((topic) -> topic.partitions().forEach((partition) ->
-                    partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        retrying(deadline(), () -> {
+            // a topic just created may be unknown to the broker answering for a moment: described again then
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            client.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
+                .forEach((topic) -> topic.partitions().forEach((partition) ->
+                        partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+            return client.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        });
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    }
+
+    /** What {@code call} answers, called again every 50 ms while it fails with a retriable error, until {@code deadline}. */
+    private static <T> T retrying(long deadline, AdminCall<T> call) throws InterruptedException, TimeoutException,
+            ExecutionException {
         while (true) {
             try {
-                client.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return;
+                return call.get();
             } catch (ExecutionException ex) {
                 if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
                     throw ex;
@@ -109,6 +121,13 @@ final class MissingTopics implements SmartInitializingSingleton {
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** One admin request and its wait. */
+    @FunctionalInterface
+    private interface AdminCall<T> {
+
+        T get() throws InterruptedException, TimeoutException, ExecutionException;
     }
 
     private List<String> names() {

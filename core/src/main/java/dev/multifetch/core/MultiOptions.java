@@ -2,11 +2,7 @@ package dev.multifetch.core;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -47,8 +43,7 @@ public final class MultiOptions {
     private final int maxConcurrentStreams;
     private final boolean pipeWait;
     private final LongSupplier nanoClock;
-    private final Map<String, List<InetAddress>> resolveOverrides;
-    private final Map<String, HostPort> connectTo;
+    private final HostOverrides overrides;
     private final ProxySettings proxy;
     private final Politeness politeness;
     private final RetryPolicy retry;
@@ -81,8 +76,7 @@ public final class MultiOptions {
         this.maxConcurrentStreams = b.maxConcurrentStreams;
         this.pipeWait = b.pipeWait;
         this.nanoClock = b.nanoClock;
-        this.resolveOverrides = Map.copyOf(b.resolveOverrides);
-        this.connectTo = Map.copyOf(b.connectTo);
+        this.overrides = b.overrides.copy();
         this.proxy = b.proxy;
         this.politeness = b.politeness;
         this.retry = b.retry;
@@ -123,8 +117,7 @@ public final class MultiOptions {
         b.maxConcurrentStreams = maxConcurrentStreams;
         b.pipeWait = pipeWait;
         b.nanoClock = nanoClock;
-        b.resolveOverrides.putAll(resolveOverrides);
-        b.connectTo.putAll(connectTo);
+        b.overrides.putAll(overrides);
         b.proxy = proxy;
         b.politeness = politeness;
         b.retry = retry;
@@ -292,16 +285,12 @@ public final class MultiOptions {
 
     /** Fixed addresses for {@code host} and {@code port}, or null. libcurl: CURLOPT_RESOLVE. */
     public List<InetAddress> resolveOverride(String host, int port) {
-        return resolveOverrides.get(key(host, port));
+        return overrides.addresses(host, port);
     }
 
     /** Where to connect instead of {@code host} and {@code port}, or null. libcurl: CURLOPT_CONNECT_TO. */
     public HostPort connectTo(String host, int port) {
-        return connectTo.get(key(host, port));
-    }
-
-    private static String key(String host, int port) {
-        return host.toLowerCase(Locale.ROOT) + ":" + port;
+        return overrides.connectTo(host, port);
     }
 
     /** A host and port. */
@@ -338,8 +327,7 @@ public final class MultiOptions {
         private int maxConcurrentStreams = 100;
         private boolean pipeWait = true;
         private LongSupplier nanoClock = System::nanoTime;
-        private final Map<String, List<InetAddress>> resolveOverrides = new HashMap<>();
-        private final Map<String, HostPort> connectTo = new HashMap<>();
+        private final HostOverrides overrides = new HostOverrides();
         private ProxySettings proxy = ProxySettings.NONE;
         private Politeness politeness = Politeness.NONE;
         private RetryPolicy retry = RetryPolicy.NONE;
@@ -550,12 +538,7 @@ public final class MultiOptions {
          * to every transfer of the handle, redirects included. libcurl: CURLOPT_RESOLVE.
          */
         public Builder resolve(String host, int port, InetAddress... addresses) {
-            Objects.requireNonNull(host, "host");
-            Checks.port(port);
-            if (addresses.length == 0) {
-                throw new IllegalArgumentException("resolve " + host + ":" + port + ": no address");
-            }
-            resolveOverrides.put(key(host, port), List.copyOf(new ArrayList<>(List.of(addresses))));
+            overrides.resolve(host, port, addresses);
             return this;
         }
 
@@ -564,11 +547,7 @@ public final class MultiOptions {
          * the Host header (and TLS name) keep the URL's host. libcurl: CURLOPT_CONNECT_TO.
          */
         public Builder connectTo(String host, int port, String toHost, int toPort) {
-            Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(toHost, "toHost");
-            Checks.port(port);
-            Checks.port(toPort);
-            connectTo.put(key(host, port), new HostPort(toHost, toPort));
+            overrides.connectTo(host, port, toHost, toPort);
             return this;
         }
 

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import dev.multifetch.core.FetchRequest;
 import io.micrometer.observation.transport.Kind;
-import io.micrometer.observation.transport.Propagator;
 import io.micrometer.observation.transport.SenderContext;
 
 /**
@@ -15,12 +14,6 @@ import io.micrometer.observation.transport.SenderContext;
  * that with a tracer the server receives the attempt's own {@code traceparent}.
  */
 public class FetchAttemptObservationContext extends SenderContext<Map<String, String>> {
-
-    private static final Propagator.Setter<Map<String, String>> SETTER = (carrier, name, value) -> {
-        if (carrier != null) {
-            carrier.put(name, value);
-        }
-    };
 
     private final FetchRequest request;
 
@@ -37,7 +30,7 @@ public class FetchAttemptObservationContext extends SenderContext<Map<String, St
      * {@code url}; {@code host} is the host of the request's URL.
      */
     public FetchAttemptObservationContext(FetchRequest request, String host, int attempt, String url) {
-        super(SETTER, Kind.CLIENT);
+        super(FetchObservationContext.SETTER, Kind.CLIENT);
         setCarrier(new LinkedHashMap<>(4));
         this.request = request;
         this.attempt = attempt;

@@ -17,7 +17,8 @@ import io.micrometer.observation.transport.RequestReplySenderContext;
  */
 public class FetchObservationContext extends RequestReplySenderContext<Map<String, String>, FetchResponse> {
 
-    private static final Propagator.Setter<Map<String, String>> SETTER = (carrier, name, value) -> {
+    /** Writes a propagated field into a carrier of header fields; shared with the attempts' contexts. */
+    static final Propagator.Setter<Map<String, String>> SETTER = (carrier, name, value) -> {
         if (carrier != null) {
             carrier.put(name, value);
         }
